@@ -1,0 +1,57 @@
+# make demo   run the sandbox site (SQLite, in-memory channel layer, demo content)
+# make test   ruff and the whole pytest suite, on SQLite + in-memory and PostgreSQL + Redis
+# make bench  benchmarks (tables on stdout, JSON in bench/results/)
+
+SHELL := /bin/bash
+VENV ?= .venv
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_live_admin
+REDIS_URL_TESTS ?= redis://127.0.0.1:6379/0
+
+# The first Python 3.12+ on PATH (pyenv's shims honour .python-version).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: demo test test-sqlite test-postgres lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: Python 3.12 or newer is needed and none was found on PATH." >&2; \
+		echo "       Install one (e.g. 'pyenv install 3.13'), or run: make PYTHON=/path/to/python3.13 ..." >&2; \
+		exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e . --group test
+	touch $@
+
+demo: $(VENV)/.installed
+	cd sandbox && ../$(VENV)/bin/python manage.py migrate --noinput
+	cd sandbox && ../$(VENV)/bin/python manage.py load_demo
+	@echo
+	@echo "  Site:      http://127.0.0.1:$(PORT)/"
+	@echo "  Live blog: http://127.0.0.1:$(PORT)/live-blog/"
+	@echo "  Admin:     http://127.0.0.1:$(PORT)/admin/  (login: admin / changeme, sandbox only)"
+	@echo
+	cd sandbox && exec ../$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) sandbox.asgi:application
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed
+	$(VENV)/bin/pytest
+
+# The same suite on PostgreSQL with channels-redis.
+test-postgres: $(VENV)/.installed
+	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL_TESTS) \
+	WAGTAIL_LIVE_TEST_LAYER_PREFIX=wla-test-pg $(VENV)/bin/pytest -m "not slow"
+
+bench: $(VENV)/.installed
+	$(VENV)/bin/python -m bench
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .ruff_cache

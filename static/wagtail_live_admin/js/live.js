@@ -1,0 +1,120 @@
+/*
+ * wagtail-live-admin: keeps a live page's posts in step with the server.
+ *
+ * No build step and no globals. Configuration comes from the data- attributes
+ * that templates/wagtail_live_admin/live_posts.html writes:
+ *   [data-live-page]        data-live-ws-path: the websocket path of the channel
+ *   #live-posts             the posts, newest first by data-created
+ *   [data-live-status]      connecting | live | reconnecting (labels in data-label-*)
+ * Each applied frame is dispatched as a "live:update" event on [data-live-page].
+ */
+(() => {
+  "use strict";
+
+  const RETRY_BASE_MS = 500;
+  const RETRY_MAX_MS = 10000;
+  // Refused by the server (page gone or not allowed): retry, but slowly.
+  const REFUSED_CODES = new Set([4403, 4404]);
+
+  function start(root) {
+    const container = root.querySelector("#live-posts");
+    const statusEl = root.querySelector("[data-live-status]");
+    const path = root.dataset.liveWsPath;
+    if (!container || !path) return;
+
+    let failures = 0;
+
+    function setStatus(state) {
+      root.dataset.liveState = state;
+      if (!statusEl) return;
+      statusEl.dataset.liveStatus = state;
+      const label = statusEl.getAttribute(`data-label-${state}`);
+      if (label) statusEl.textContent = label;
+    }
+
+    function createdOf(wrapper) {
+      const post = wrapper.querySelector(".live-post");
+      return (post && Date.parse(post.dataset.created)) || 0;
+    }
+
+    function wrapperOf(postId) {
+      for (const post of container.querySelectorAll(".live-post[data-post-id]")) {
+        if (post.dataset.postId === postId) return post.closest(".live-post-wrapper");
+      }
+      return null;
+    }
+
+    function place(wrapper) {
+      const created = createdOf(wrapper);
+      for (const other of container.children) {
+        if (other !== wrapper && createdOf(other) < created) {
+          container.insertBefore(wrapper, other);
+          return;
+        }
+      }
+      container.appendChild(wrapper);
+    }
+
+    function applyRender(postId, render) {
+      wrapperOf(postId)?.remove();
+      // Frames from wagtail-live's publishers may still carry hidden posts.
+      if (render.show === false) return;
+      const wrapper = document.createElement("div");
+      wrapper.className = "live-post-wrapper";
+      wrapper.innerHTML = render.content;
+      place(wrapper);
+    }
+
+    function applyFrame(frame) {
+      for (const [postId, render] of Object.entries(frame.renders || {})) {
+        applyRender(postId, render);
+      }
+      for (const postId of frame.removals || []) wrapperOf(String(postId))?.remove();
+      root.dispatchEvent(new CustomEvent("live:update", { detail: frame }));
+    }
+
+    function retryDelay(code) {
+      if (REFUSED_CODES.has(code)) return RETRY_MAX_MS;
+      const capped = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (failures - 1));
+      // Jitter spreads the reconnects of many readers after a server restart.
+      return capped / 2 + Math.random() * (capped / 2);
+    }
+
+    function connect() {
+      setStatus(failures ? "reconnecting" : "connecting");
+      // The page's own scheme decides: https pages need wss (wagtail-live#143).
+      const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+      const socket = new WebSocket(`${scheme}//${window.location.host}${path}`);
+      socket.addEventListener("open", () => {
+        failures = 0;
+        setStatus("live");
+      });
+      socket.addEventListener("message", (event) => {
+        let frame;
+        try {
+          frame = JSON.parse(event.data);
+        } catch {
+          return;
+        }
+        if (frame && frame.renders !== undefined) applyFrame(frame);
+      });
+      socket.addEventListener("close", (event) => {
+        failures += 1;
+        setStatus("reconnecting");
+        window.setTimeout(connect, retryDelay(event.code));
+      });
+    }
+
+    connect();
+  }
+
+  function init() {
+    document.querySelectorAll("[data-live-page]").forEach(start);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

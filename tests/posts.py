@@ -1,0 +1,62 @@
+"""Build live posts the way editors and receivers make them."""
+
+from wagtail.blocks import StreamValue
+
+from wagtail_live_admin.blocks import LivePostBlock
+
+
+def post_value(text: str, *, message_id: str = "", show: bool = True, created=None):
+    """Return a LivePostBlock value with one paragraph of text."""
+    return LivePostBlock().to_python(
+        {
+            "message_id": message_id,
+            "created": created,
+            "show": show,
+            "content": [{"type": "text", "value": f"<p>{text}</p>"}],
+        }
+    )
+
+
+def draft_of(page):
+    """Return the page as an editor opens it in the admin: its latest revision."""
+    return type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+
+
+def editor_adds(page, text: str, **kwargs) -> StreamValue.StreamChild:
+    """Append a post to the page's draft, as the StreamField editor does; return it."""
+    page.live_posts.append(("live_post", post_value(text, **kwargs)))
+    return page.live_posts[len(page.live_posts) - 1]
+
+
+def publish(page, user=None):
+    """Save a revision and publish it, as the admin's Publish button does."""
+    revision = page.save_revision(user=user)
+    revision.publish(user=user)
+    return type(page).objects.get(pk=page.pk)
+
+
+def set_post_text(page, post_id: str, text: str) -> None:
+    """Replace the text of one post of ``page`` (in memory)."""
+    for post in page.live_posts:
+        if post.id == post_id:
+            post.value["content"] = post.block.child_blocks["content"].to_python(
+                [{"type": "text", "value": f"<p>{text}</p>"}]
+            )
+            return
+    raise KeyError(post_id)
+
+
+def set_post_shown(page, post_id: str, show: bool) -> None:
+    for post in page.live_posts:
+        if post.id == post_id:
+            post.value["show"] = show
+            return
+    raise KeyError(post_id)
+
+
+def remove_post(page, post_id: str) -> None:
+    for index, post in enumerate(page.live_posts):
+        if post.id == post_id:
+            del page.live_posts[index]
+            return
+    raise KeyError(post_id)

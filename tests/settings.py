@@ -1,0 +1,138 @@
+"""Settings of the test project.
+
+``DATABASE_URL`` switches it to PostgreSQL and ``REDIS_URL`` to channels-redis
+(``make test`` runs the suite both ways). With ``WAGTAIL_LIVE_SERVE_TEST_DB=1`` a
+server started by a test (tests/servers.py) uses the test database the test made.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+TESTS_DIR = Path(__file__).resolve().parent
+ROOT_DIR = TESTS_DIR.parent
+
+SECRET_KEY = "not-a-secret-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+INSTALLED_APPS = [
+    "wagtail_live_admin",
+    "tests.testapp",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.embeds",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail.sites",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_htmx",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tests.urls"
+ASGI_APPLICATION = "tests.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # A source checkout serves the root templates/ folder; the wheel ships it in the package.
+        "DIRS": [ROOT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+_sqlite_test_db = os.environ.get(
+    "WAGTAIL_LIVE_SQLITE_TEST_DB", f"/tmp/wagtail_live_admin_test_{os.getuid()}.sqlite3"
+)
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{TESTS_DIR / 'unused.sqlite3'}", conn_max_age=0
+    )
+}
+DATABASES["default"]["TEST"] = {
+    # A file, not memory: servers started in a subprocess must see the test data.
+    "NAME": _sqlite_test_db
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    else "test_wagtail_live_admin",
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+if os.environ.get("WAGTAIL_LIVE_SERVE_TEST_DB"):
+    DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
+
+REDIS_URL = os.environ.get("REDIS_URL")
+LAYER_PREFIX = os.environ.get("WAGTAIL_LIVE_TEST_LAYER_PREFIX", "wla-test")
+
+
+def redis_layer(url: str) -> dict:
+    """The channels-redis layer as the docs recommend it (see docs/how-to/redis.md)."""
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            # redis-py 8 times out reads after 5 s by default, which kills idle consumers.
+            "hosts": [{"address": url, "socket_timeout": None, "max_connections": 1000}],
+            "prefix": LAYER_PREFIX,
+        },
+    }
+
+
+IN_MEMORY_LAYER = {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+CHANNEL_LAYERS = {"default": redis_layer(REDIS_URL) if REDIS_URL else IN_MEMORY_LAYER}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [ROOT_DIR / "static"]
+STATIC_ROOT = TESTS_DIR / "static-collected"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+MEDIA_ROOT = os.environ.get("WAGTAIL_LIVE_TEST_MEDIA", "/tmp/wagtail_live_admin_test_media")
+MEDIA_URL = "/media/"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WAGTAIL_SITE_NAME = "wagtail-live-admin tests"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"wagtail_live_admin": {"handlers": ["console"], "level": "WARNING"}},
+}
+
+# The tests run with DEBUG off and, by default, the in-memory layer on purpose;
+# tests/test_checks.py checks W002 itself.
+SILENCED_SYSTEM_CHECKS = ["wagtail_live_admin.W002"]

@@ -1,0 +1,213 @@
+"""LivePageMixin: what a save of a live page sends, and what it never sends."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tests.conftest import make_live_page
+from tests.posts import (
+    draft_of,
+    editor_adds,
+    post_value,
+    publish,
+    remove_post,
+    set_post_shown,
+    set_post_text,
+)
+from tests.testapp.models import LiveBlogPage
+from wagtail_live_admin.signals import live_page_update
+
+
+@pytest.fixture
+def updates():
+    """Every live_page_update sent during the test, as (renders ids, removals, page)."""
+    sent = []
+
+    def receiver(sender, channel_id, renders, removals, page=None, **kwargs):
+        sent.append(
+            {
+                "channel_id": channel_id,
+                "renders": [post.id for post in renders],
+                "html": {post.id: post.render(context={"block_id": post.id}) for post in renders},
+                "removals": list(removals),
+                "page": page,
+            }
+        )
+
+    live_page_update.connect(receiver, weak=False, dispatch_uid="test-updates")
+    yield sent
+    live_page_update.disconnect(dispatch_uid="test-updates")
+
+
+def test_publish_with_a_new_post_sends_only_that_post(live_page, updates):
+    page = draft_of(live_page)
+    first = editor_adds(page, "Kick-off")
+    publish(page)
+    page = draft_of(live_page)
+    second = editor_adds(page, "Goal!")
+    publish(page)
+    assert [u["renders"] for u in updates] == [[first.id], [second.id]]
+    assert "Goal!" in updates[1]["html"][second.id]
+    assert updates[1]["channel_id"] == "match-day.1"
+    assert updates[1]["page"].pk == live_page.pk
+
+
+def test_edit_sends_the_edited_post_and_stamps_modified(live_page, updates):
+    page = draft_of(live_page)
+    post = editor_adds(page, "Kick-off")
+    editor_adds(page, "Other")
+    publish(page)
+    page = draft_of(live_page)
+    set_post_text(page, post.id, "Kick-off, delayed")
+    saved = publish(page)
+    assert updates[-1]["renders"] == [post.id]
+    assert "Kick-off, delayed" in updates[-1]["html"][post.id]
+    assert "Edited on" in updates[-1]["html"][post.id]
+    value = saved.get_live_post_by_message_id(post.id).value
+    assert value["modified"] is not None and value["created"] < value["modified"]
+
+
+def test_hiding_a_post_sends_a_removal_not_hidden_html(live_page, updates):
+    page = draft_of(live_page)
+    post = editor_adds(page, "Wrong score")
+    publish(page)
+    page = draft_of(live_page)
+    set_post_shown(page, post.id, False)
+    publish(page)
+    assert updates[-1]["renders"] == []
+    assert updates[-1]["removals"] == [post.id]
+    page = draft_of(live_page)
+    set_post_shown(page, post.id, True)
+    publish(page)
+    assert updates[-1]["renders"] == [post.id]
+
+
+def test_delete_sends_a_removal(live_page, updates):
+    page = draft_of(live_page)
+    post = editor_adds(page, "Kick-off")
+    publish(page)
+    page = draft_of(live_page)
+    remove_post(page, post.id)
+    publish(page)
+    assert updates[-1] == {**updates[-1], "renders": [], "removals": [post.id]}
+
+
+def test_save_draft_sends_nothing(live_page, updates):
+    page = draft_of(live_page)
+    editor_adds(page, "Not yet")
+    page.save_revision()
+    assert updates == []
+    # ... and the live row still holds what readers have.
+    assert len(LiveBlogPage.objects.get(pk=live_page.pk).live_posts) == 0
+
+
+def test_publishing_an_unchanged_page_sends_nothing(live_page, updates):
+    page = draft_of(live_page)
+    editor_adds(page, "Kick-off")
+    publish(page)
+    publish(draft_of(live_page))
+    assert len(updates) == 1
+
+
+def test_scheduled_publish_before_its_time_sends_nothing(live_page, updates):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    page = draft_of(live_page)
+    editor_adds(page, "Tomorrow")
+    page.go_live_at = timezone.now() + timedelta(days=1)
+    publish(page)
+    assert updates == []
+
+
+def test_a_page_that_is_not_live_sends_nothing(home, updates):
+    page = make_live_page(home, title="Draft blog", channel_id="draft", live=False)
+    editor_adds(page, "Hidden away")
+    page.save()
+    assert updates == []
+
+
+def test_only_changed_posts_are_rendered(live_page, updates, monkeypatch):
+    page = draft_of(live_page)
+    for number in range(30):
+        editor_adds(page, f"Post {number}")
+    publish(page)
+    rendered = []
+    from wagtail_live_admin import blocks
+
+    real_render = blocks.LivePostBlock.render
+
+    def counting_render(self, value, context=None):
+        rendered.append(value["message_id"])
+        return real_render(self, value, context)
+
+    monkeypatch.setattr(blocks.LivePostBlock, "render", counting_render)
+    page = draft_of(live_page)
+    target = page.live_posts[7]
+    set_post_text(page, target.id, "Post 7, corrected")
+    publish(page)
+    assert updates[-1]["renders"] == [target.id]
+    # One render by the publisher (through the signal), one by this test's receiver.
+    assert set(rendered) == {target.id}
+
+
+def test_channel_ids_may_be_empty_on_many_pages(home):
+    make_live_page(home, title="One", channel_id="", live=False)
+    make_live_page(home, title="Two", channel_id="", live=False)
+    assert list(LiveBlogPage.objects.values_list("channel_id", flat=True)) == [None, None]
+
+
+def test_a_live_page_without_channel_id_gets_one(home):
+    page = make_live_page(home, title="Auto", channel_id="")
+    assert page.channel_id and page.channel_id.startswith("auto-")
+
+
+def test_channel_ids_stay_unique(home, live_page):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_live_page(home, title="Copy", channel_id=live_page.channel_id, live=False)
+
+
+def test_programmatic_api_adds_updates_and_deletes(live_page, updates):
+    live_page.add_live_post(post_value("From Slack", message_id="slack-1"))
+    post = live_page.get_live_post_by_message_id("slack-1")
+    assert updates[-1]["renders"] == [post.id]
+    post.value["content"] = post.block.child_blocks["content"].to_python(
+        [{"type": "text", "value": "<p>From Slack, edited</p>"}]
+    )
+    live_page.update_live_post(post)
+    assert updates[-1]["renders"] == [post.id]
+    assert "edited" in updates[-1]["html"][post.id]
+    live_page.delete_live_post("slack-1")
+    assert updates[-1]["removals"] == [post.id]
+    # A repeat delete (a source app retrying) is harmless.
+    live_page.delete_live_post("slack-1")
+    assert len(updates) == 3
+
+
+def test_add_live_post_keeps_posts_newest_first(live_page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    live_page.add_live_post(post_value("old", message_id="a", created=now - timedelta(hours=2)))
+    live_page.add_live_post(post_value("new", message_id="b", created=now))
+    live_page.add_live_post(post_value("mid", message_id="c", created=now - timedelta(hours=1)))
+    page = LiveBlogPage.objects.get(pk=live_page.pk)
+    assert [p.value["message_id"] for p in page.live_posts] == ["b", "c", "a"]
+    assert page.get_live_post_index("c") == 1
+    with pytest.raises(KeyError):
+        page.get_live_post_by_message_id("missing")
+
+
+def test_get_updates_since(live_page):
+    from django.utils import timezone
+
+    live_page.add_live_post(post_value("before", message_id="a"))
+    since = timezone.now()
+    live_page.add_live_post(post_value("after", message_id="b"))
+    updated, current = live_page.get_updates_since(since)
+    post_b = live_page.get_live_post_by_message_id("b")
+    assert list(updated) == [post_b.id]
+    assert "after" in updated[post_b.id]["content"]
+    assert len(current) == 2

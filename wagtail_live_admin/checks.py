@@ -1,0 +1,68 @@
+"""System checks: misconfiguration gets a clear message at ``manage.py check``."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from .conf import PREFIX, get_publisher_class, get_setting
+from .publishers.websocket import BaseWebsocketPublisher
+
+IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
+
+
+@register(Tags.compatibility)
+def check_publisher(app_configs, **kwargs):
+    path = get_setting("PUBLISHER")
+    if not path:
+        return [
+            Warning(
+                f"{PREFIX}PUBLISHER is empty: live page updates are not sent to readers.",
+                hint="Remove the setting to use the Django Channels publisher.",
+                id="wagtail_live_admin.W001",
+            )
+        ]
+    try:
+        publisher_class = get_publisher_class()
+    except ImportError as exc:
+        return [
+            Error(
+                f"{PREFIX}PUBLISHER = {path!r} cannot be imported: {exc}",
+                hint="Give the dotted path of a BaseWebsocketPublisher subclass.",
+                id="wagtail_live_admin.E001",
+            )
+        ]
+    if not (
+        isinstance(publisher_class, type) and issubclass(publisher_class, BaseWebsocketPublisher)
+    ):
+        return [
+            Error(
+                f"{PREFIX}PUBLISHER = {path!r} is not a BaseWebsocketPublisher subclass.",
+                hint="Subclass wagtail_live_admin.publishers.websocket.BaseWebsocketPublisher.",
+                id="wagtail_live_admin.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.compatibility)
+def check_channel_layer(app_configs, **kwargs):
+    layers = getattr(settings, "CHANNEL_LAYERS", None) or {}
+    default = layers.get("default")
+    if default is None:
+        return [
+            Error(
+                "CHANNEL_LAYERS has no 'default' layer: live updates cannot reach readers.",
+                hint="Use channels_redis.core.RedisChannelLayer (or, for development only, "
+                f"{IN_MEMORY_LAYER}).",
+                id="wagtail_live_admin.E003",
+            )
+        ]
+    if default.get("BACKEND") == IN_MEMORY_LAYER and not settings.DEBUG:
+        return [
+            Warning(
+                "The default channel layer is InMemoryChannelLayer, which works within one "
+                "process only: readers served by another process miss every update.",
+                hint="Use channels_redis.core.RedisChannelLayer in production.",
+                id="wagtail_live_admin.W002",
+            )
+        ]
+    return []

@@ -1,0 +1,56 @@
+"""The only module that reads ``django.conf.settings`` for this package.
+
+Every setting is named ``WAGTAIL_LIVE_<NAME>`` (the prefix wagtail-live used, so a
+site that moves over keeps its settings). ``DEFAULTS`` lists them all; docs/reference
+has one table per setting, and a test keeps the two in step.
+"""
+
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+PREFIX = "WAGTAIL_LIVE_"
+
+DEFAULTS: dict[str, Any] = {
+    # Dotted path to the publisher class; None switches publishing off.
+    "PUBLISHER": "wagtail_live_admin.publishers.django_channels.DjangoChannelsPublisher",
+    # Diff and broadcast when a live page is saved outside the programmatic API
+    # (Publish in the admin, or code that calls page.save()).
+    "SYNC_WITH_ADMIN": True,
+    # Largest client frame (bytes) the consumer reads before closing with 4400.
+    "MAX_CLIENT_FRAME_BYTES": 1024,
+}
+
+
+def get_setting(name: str) -> Any:
+    """Return the setting ``WAGTAIL_LIVE_<name>``, or its default."""
+    if name not in DEFAULTS:
+        raise KeyError(f"Unknown wagtail-live-admin setting {name!r}; known: {sorted(DEFAULTS)}")
+    return getattr(settings, PREFIX + name, DEFAULTS[name])
+
+
+@cache
+def get_publisher_class() -> type | None:
+    """Import the class named by ``WAGTAIL_LIVE_PUBLISHER`` (None when switched off)."""
+    path = get_setting("PUBLISHER")
+    return import_string(path) if path else None
+
+
+@cache
+def get_publisher():
+    """Return the one publisher instance of this process (None when switched off)."""
+    cls = get_publisher_class()
+    return cls() if cls is not None else None
+
+
+@receiver(setting_changed)
+def _reset_caches(*, setting: str, **kwargs: Any) -> None:
+    # override_settings in tests (and anything else that changes settings at run
+    # time) must take effect: drop what was derived from the old value.
+    if setting == PREFIX + "PUBLISHER":
+        get_publisher_class.cache_clear()
+        get_publisher.cache_clear()

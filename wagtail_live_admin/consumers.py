@@ -1,0 +1,71 @@
+"""``LiveConsumer``: one reader's websocket on a live page's channel.
+
+It is thin: it admits the reader, joins the channel's group and forwards frames
+that the publisher encoded once. It writes nothing and renders nothing.
+"""
+
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from .access import can_view, get_live_page
+from .conf import get_setting
+from .groups import live_group_name
+
+logger = logging.getLogger(__name__)
+
+# Close codes (documented in docs/reference/websocket.md).
+CLOSE_NOT_FOUND = 4404  # unknown channel, or its page is not live
+CLOSE_FORBIDDEN = 4403  # the reader may not view the page
+CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
+
+
+def _admission(channel_id: str, scope) -> int | None:
+    """Return the close code that refuses this reader, or None to admit them."""
+    page = get_live_page(channel_id)
+    if page is None:
+        return CLOSE_NOT_FOUND
+    if not can_view(page, scope.get("user"), scope.get("session")):
+        return CLOSE_FORBIDDEN
+    return None
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    group_name = None
+
+    async def connect(self):
+        channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
+        refusal = await database_sync_to_async(_admission)(channel_id, self.scope)
+        if refusal is not None:
+            # A close before accept reaches the browser as HTTP 403 without a
+            # code: accept first so the reader's script learns why.
+            await self.accept()
+            await self.close(code=refusal)
+            return
+        # Join before accepting, so no update falls between the two.
+        self.group_name = live_group_name(channel_id)
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.group_name is not None:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """Answer the one message readers may send, ``{"type": "ping"}``; close on anything else."""
+        if text_data is not None and len(text_data) <= get_setting("MAX_CLIENT_FRAME_BYTES"):
+            try:
+                message = json.loads(text_data)
+            except ValueError:
+                message = None
+            if isinstance(message, dict) and message.get("type") == "ping":
+                await self.send(text_data='{"type":"pong"}')
+                return
+        logger.info("Closing a live socket after an unexpected client frame.")
+        await self.close(code=CLOSE_BAD_FRAME)
+
+    async def live_update(self, event):
+        """Forward an update frame, encoded once by the publisher, to this reader."""
+        await self.send(text_data=event["frame"])
