@@ -148,7 +148,9 @@ async def test_unknown_channel_is_closed_with_4404(live_page):
 
 
 async def test_page_that_is_not_live_is_closed_with_4404(home):
-    await database_sync_to_async(make_live_page)(home, title="Later", channel_id="later", live=False)
+    await database_sync_to_async(make_live_page)(
+        home, title="Later", channel_id="later", live=False
+    )
     communicator, _, _ = await subscribe("later")
     assert (await communicator.receive_output(timeout=5))["code"] == 4404
 
