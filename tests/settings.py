@@ -74,9 +74,11 @@ TEMPLATES = [
     }
 ]
 
-_sqlite_test_db = os.environ.get(
-    "WAGTAIL_LIVE_SQLITE_TEST_DB", f"/tmp/wagtail_live_admin_test_{os.getuid()}.sqlite3"
-)
+# One test database per test run, named here and passed on through the environment
+# so that servers the run starts (tests/servers.py) open the same one, and so that
+# two runs side by side never share one.
+os.environ.setdefault("WAGTAIL_LIVE_TEST_DB_SUFFIX", f"{os.getuid()}_{os.getpid()}")
+_suffix = os.environ["WAGTAIL_LIVE_TEST_DB_SUFFIX"]
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{TESTS_DIR / 'unused.sqlite3'}", conn_max_age=0
@@ -84,9 +86,9 @@ DATABASES = {
 }
 DATABASES["default"]["TEST"] = {
     # A file, not memory: servers started in a subprocess must see the test data.
-    "NAME": _sqlite_test_db
+    "NAME": f"/tmp/wagtail_live_admin_test_{_suffix}.sqlite3"
     if DATABASES["default"]["ENGINE"].endswith("sqlite3")
-    else "test_wagtail_live_admin",
+    else f"test_wagtail_live_admin_{_suffix}",
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -97,14 +99,14 @@ REDIS_URL = os.environ.get("REDIS_URL")
 LAYER_PREFIX = os.environ.get("WAGTAIL_LIVE_TEST_LAYER_PREFIX", "wla-test")
 
 
-def redis_layer(url: str) -> dict:
+def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:
     """The channels-redis layer as the docs recommend it (see docs/how-to/redis.md)."""
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
             # redis-py 8 times out reads after 5 s by default, which kills idle consumers.
             "hosts": [{"address": url, "socket_timeout": None, "max_connections": 1000}],
-            "prefix": LAYER_PREFIX,
+            "prefix": prefix,
         },
     }
 

@@ -92,8 +92,19 @@ def clear_live_post_content(live_post) -> None:
 
 
 def comparable_post_data(raw_value: dict) -> dict:
-    """Return a post's raw (JSON) value without its timestamps, for diffing."""
-    return {key: value for key, value in raw_value.items() if key not in TIMESTAMP_KEYS}
+    """Return what readers see of a post's raw (JSON) value, for diffing.
+
+    Timestamps and the ids of content blocks do not show: a form that gives a
+    content block a new id has not changed the post.
+    """
+    data = {key: value for key, value in raw_value.items() if key not in TIMESTAMP_KEYS}
+    content = data.get("content")
+    if isinstance(content, list):
+        data["content"] = [
+            (block.get("type"), block.get("value")) if isinstance(block, dict) else block
+            for block in content
+        ]
+    return data
 
 
 def compare_live_posts_values(post1, post2) -> bool:
