@@ -211,3 +211,14 @@ def test_get_updates_since(live_page):
     assert list(updated) == [post_b.id]
     assert "after" in updated[post_b.id]["content"]
     assert len(current) == 2
+
+
+def test_submitting_for_moderation_sends_nothing(live_page, updates, django_user_model):
+    from wagtail.models import Workflow
+
+    user = django_user_model.objects.create_superuser("moderator", "m@example.com", "pw")
+    page = draft_of(live_page)
+    editor_adds(page, "Awaiting approval")
+    page.save_revision(user=user)
+    Workflow.objects.get(name="Moderators approval").start(page, user)
+    assert updates == []

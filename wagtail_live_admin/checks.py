@@ -9,6 +9,21 @@ from .publishers.websocket import BaseWebsocketPublisher
 IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
 
 
+def default_channel_layer() -> dict | None:
+    """Return the ``CHANNEL_LAYERS["default"]`` configuration, or None when there is none."""
+    return (getattr(settings, "CHANNEL_LAYERS", None) or {}).get("default")
+
+
+def is_shared_between_processes(layer: dict | None) -> bool:
+    """Return whether a channel layer configuration carries messages between processes.
+
+    The in-memory layer lives inside one process: what another process sends
+    through it (a management command, a second server worker) never reaches the
+    readers of this one.
+    """
+    return layer is not None and layer.get("BACKEND") != IN_MEMORY_LAYER
+
+
 @register(Tags.compatibility)
 def check_publisher(app_configs, **kwargs):
     path = get_setting("PUBLISHER")
@@ -45,8 +60,7 @@ def check_publisher(app_configs, **kwargs):
 
 @register(Tags.compatibility)
 def check_channel_layer(app_configs, **kwargs):
-    layers = getattr(settings, "CHANNEL_LAYERS", None) or {}
-    default = layers.get("default")
+    default = default_channel_layer()
     if default is None:
         return [
             Error(
@@ -56,7 +70,7 @@ def check_channel_layer(app_configs, **kwargs):
                 id="wagtail_live_admin.E003",
             )
         ]
-    if default.get("BACKEND") == IN_MEMORY_LAYER and not settings.DEBUG:
+    if not is_shared_between_processes(default) and not settings.DEBUG:
         return [
             Warning(
                 "The default channel layer is InMemoryChannelLayer, which works within one "

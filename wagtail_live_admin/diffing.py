@@ -1,7 +1,7 @@
 """Work out what readers must be sent when a live page's posts change.
 
-Plain functions over the posts' raw (JSON) form, so that a page with a thousand
-posts where one changed converts and renders one post, not a thousand.
+Plain functions over the posts' raw (JSON) form, in one pass, so that a page with
+a thousand posts where one changed converts and renders one post, not a thousand.
 """
 
 from __future__ import annotations
@@ -19,14 +19,18 @@ POST_TYPE = "live_post"
 
 
 @dataclass
-class LivePostsChange:
-    """The posts readers must see anew (``renders``) and those they must lose (``removals``)."""
+class PostsDiff:
+    """The outcome of comparing the saved posts with those about to be saved.
 
-    renders: list[StreamValue.StreamChild] = field(default_factory=list)
+    ``posts`` is what to save (with ``message_id``, ``created`` and ``modified``
+    filled in); ``changed`` says whether it differs from what was saved;
+    ``renders`` (raw items) and ``removals`` (ids) are what readers must be sent.
+    """
+
+    posts: list[dict] = field(default_factory=list)
+    changed: bool = False
+    renders: list[dict] = field(default_factory=list)
     removals: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.renders or self.removals)
 
 
 def _is_shown(value: dict) -> bool:
@@ -42,65 +46,68 @@ def _differs(before: dict, after: dict) -> bool:
     return old != json.loads(json.dumps(new, cls=DjangoJSONEncoder))
 
 
-def stamp_posts(previous: list[dict], current: list[dict], *, was_live: bool, now: datetime):
-    """Fill in ``message_id``, ``created`` and ``modified``; return (posts, changed ids).
+def _stamped(value: dict, old: dict | None, item_id: str, stamp: str) -> dict:
+    updates = {}
+    if not value.get("message_id"):
+        updates["message_id"] = item_id
+    if not value.get("created"):
+        updates["created"] = (old or {}).get("created") or stamp
+    return {**value, **updates} if updates else value
 
-    ``previous`` is what the database holds, ``current`` what is about to be saved.
+
+def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now: datetime):
+    """Compare the saved posts (``previous``) with those about to be saved (``current``).
+
     A post keeps the ``created`` it had; a post edited on a live page gets
-    ``modified = now`` unless the caller set a new ``modified`` itself.
+    ``modified = now`` unless the caller set a new ``modified`` itself. Only shown
+    posts reach readers: a post that is hidden becomes a removal, one shown again
+    a render. When the page was not live, readers had nothing: every shown post
+    is a render.
     """
-    before = {item["id"]: item["value"] for item in previous if item.get("type") == POST_TYPE}
+    before, shown_before = {}, []
+    for item in previous:
+        if item.get("type") == POST_TYPE:
+            before[item["id"]] = item["value"]
+            if was_live and _is_shown(item["value"]):
+                shown_before.append(item["id"])
+    was_shown = set(shown_before)
     stamp = now.isoformat()
-    posts, changed = [], set()
+    diff = PostsDiff()
+    shown_now = set()
     for item in current:
-        value = item["value"]
+        post_id, value = item.get("id"), item["value"]
         if item.get("type") != POST_TYPE:
-            posts.append(item)
+            diff.posts.append(item)
             continue
-        old = before.get(item["id"])
-        updates = {}
-        if not value.get("message_id"):
-            updates["message_id"] = item["id"]
-        if not value.get("created"):
-            updates["created"] = (old or {}).get("created") or stamp
-        if old is not None and _differs(old, {**value, **updates}):
-            changed.add(item["id"])
-            if was_live and value.get("modified") == old.get("modified"):
-                updates["modified"] = stamp
-        posts.append({**item, "value": {**value, **updates}} if updates else item)
-    return posts, changed
+        old = before.get(post_id)
+        edited = False
+        if old is None or old != value:  # the common case, an untouched post, skips all this
+            value = _stamped(value, old, post_id, stamp)
+            edited = old is not None and _differs(old, value)
+            if edited and was_live and value.get("modified") == old.get("modified"):
+                value = {**value, "modified": stamp}
+            if value is not item["value"]:
+                item = {**item, "value": value}
+        diff.posts.append(item)
+        diff.changed = diff.changed or edited
+        if _is_shown(value):
+            shown_now.add(post_id)
+            if edited or post_id not in was_shown:
+                diff.renders.append(item)
+    diff.removals = [post_id for post_id in shown_before if post_id not in shown_now]
+    diff.changed = diff.changed or [i.get("id") for i in previous] != [i.get("id") for i in current]
+    return diff
 
 
-def diff_posts(
-    stream_value: StreamValue, previous: list[dict], changed: set[str], *, was_live: bool
-) -> LivePostsChange:
-    """Return what readers of a page that was (or was not) live must now be sent.
+def bound_posts(stream_value: StreamValue, items: list[dict]) -> list[StreamValue.StreamChild]:
+    """Return ``items`` as bound posts of ``stream_value``'s block, oldest first.
 
-    Only shown posts reach readers: a post that is hidden becomes a removal, and
-    a post shown again becomes a render.
+    Oldest first, so a client that prepends in arrival order ends newest on top.
     """
-    visible_before = (
-        [
-            item["id"]
-            for item in previous
-            if item.get("type") == POST_TYPE and _is_shown(item["value"])
-        ]
-        if was_live
-        else []
-    )
-    shown_before = set(visible_before)
     block = stream_value.stream_block.child_blocks[POST_TYPE]
-    change = LivePostsChange()
-    visible_now = set()
-    for item in stream_value.raw_data:
-        if item.get("type") != POST_TYPE or not _is_shown(item["value"]):
-            continue
-        post_id = item["id"]
-        visible_now.add(post_id)
-        if post_id in changed or post_id not in shown_before:
-            value = block.to_python(item["value"])
-            change.renders.append(StreamValue.StreamChild(block, value, id=post_id))
-    change.removals = [post_id for post_id in visible_before if post_id not in visible_now]
-    # Oldest first, so a client that prepends in arrival order ends newest on top.
-    change.renders.sort(key=lambda post: post.value["created"].timestamp())
-    return change
+    posts = [
+        StreamValue.StreamChild(block, block.to_python(item["value"]), id=item["id"])
+        for item in items
+    ]
+    posts.sort(key=lambda post: post.value["created"].timestamp())
+    return posts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -17,13 +18,20 @@ from wagtail.fields import StreamField
 
 from .blocks import LivePostBlock, render_live_post
 from .conf import get_setting
-from .diffing import POST_TYPE, diff_posts, stamp_posts
+from .diffing import POST_TYPE, bound_posts, diff_posts
 from .signals import live_page_update
 
 logger = logging.getLogger(__name__)
 
 # Letters, digits, "_", "-" and ".": what the websocket route accepts.
 CHANNEL_ID_PATTERN = r"[\w.-]+"
+
+
+class LivePostsChange(NamedTuple):
+    """What ``live_page_update`` carries: bound posts to render, ids to remove."""
+
+    renders: list
+    removals: list[str]
 
 
 def generate_channel_id(page) -> str:
@@ -92,7 +100,7 @@ class LivePageMixin(models.Model):
         change = None
         if update_fields is None or "live_posts" in update_fields:
             posts_changed, change = self._stamp_live_posts(announce=announce)
-            if posts_changed:
+            if posts_changed or change:
                 self.last_updated_at = timezone.now()
                 extra_fields.append("last_updated_at")
         if update_fields is not None and extra_fields:
@@ -120,15 +128,16 @@ class LivePageMixin(models.Model):
             row = row.first()
         was_live = bool(row and row[0])
         previous = row[1].get_prep_value() if row else []
-        posts, changed = stamp_posts(
+        diff = diff_posts(
             previous, self.live_posts.get_prep_value(), was_live=was_live, now=timezone.now()
         )
-        posts_changed = bool(changed) or [i["id"] for i in posts] != [i["id"] for i in previous]
         # Raw data keeps the stream lazy: only posts that are sent get converted.
-        self.live_posts = posts
-        if not (announce and self.live and row):
-            return posts_changed, None
-        return posts_changed, diff_posts(self.live_posts, previous, changed, was_live=was_live)
+        self.live_posts = diff.posts
+        if not (announce and self.live and row) or not (diff.renders or diff.removals):
+            return diff.changed, None
+        return diff.changed, LivePostsChange(
+            bound_posts(self.live_posts, diff.renders), diff.removals
+        )
 
     # The programmatic API, kept from wagtail-live for receivers and scripts.
 
