@@ -222,3 +222,34 @@ def test_submitting_for_moderation_sends_nothing(live_page, updates, django_user
     page.save_revision(user=user)
     Workflow.objects.get(name="Moderators approval").start(page, user)
     assert updates == []
+
+
+def test_a_post_added_from_code_survives_the_publish_of_an_older_draft(live_page, updates):
+    page = draft_of(live_page)
+    editor_adds(page, "Editor's draft post")
+    page.save_revision()  # an editor's draft, started before the code adds a post
+    LiveBlogPage.objects.get(pk=live_page.pk).add_live_post(
+        post_value("From Slack", message_id="slack-1")
+    )
+    from_code = updates[-1]["renders"]
+    draft = draft_of(live_page)
+    assert "slack-1" in [post.value["message_id"] for post in draft.live_posts]
+    publish(draft)
+    assert updates[-1]["removals"] == []
+    assert updates[-1]["renders"] != from_code  # only the editor's post goes out now
+    live = LiveBlogPage.objects.get(pk=live_page.pk)
+    texts = {post.value["content"][0].value.source for post in live.live_posts}
+    assert texts == {"<p>From Slack</p>", "<p>Editor's draft post</p>"}
+
+
+def test_a_post_deleted_from_code_stays_deleted_after_an_older_draft_is_published(
+    live_page, updates
+):
+    live_page.add_live_post(post_value("Mistake", message_id="slack-2"))
+    page = draft_of(live_page)
+    editor_adds(page, "Editor's draft post")
+    page.save_revision()
+    LiveBlogPage.objects.get(pk=live_page.pk).delete_live_post("slack-2")
+    publish(draft_of(live_page))
+    assert LiveBlogPage.objects.get(pk=live_page.pk).get_live_post_index("slack-2") is None
+    assert updates[-1]["removals"] == []

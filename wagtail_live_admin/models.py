@@ -19,6 +19,7 @@ from wagtail.fields import StreamField
 from .blocks import LivePostBlock, render_live_post
 from .conf import get_setting
 from .diffing import POST_TYPE, bound_posts, diff_posts
+from .drafts import carry_into_draft
 from .signals import live_page_update
 
 logger = logging.getLogger(__name__)
@@ -171,12 +172,13 @@ class LivePageMixin(models.Model):
         else:
             index = len(self.live_posts)
         self.live_posts.insert(index, (POST_TYPE, live_post))
-        self._save_live_page((), {"clean": False}, announce=True)
+        self._save_from_code(index)
 
     def update_live_post(self, live_post) -> None:
         """Save an edited post (a bound post of this page) and publish the change."""
         live_post.value["modified"] = timezone.now()
-        self._save_live_page((), {"clean": False}, announce=True)
+        index = next(i for i, post in enumerate(self.live_posts) if post is live_post)
+        self._save_from_code(index)
 
     def delete_live_post(self, message_id: str) -> None:
         """Delete the post with ``message_id`` and publish its removal (a missing one: no-op)."""
@@ -185,8 +187,15 @@ class LivePageMixin(models.Model):
             # Source apps retry on errors (wagtail-live#141): a repeat delete must not fail.
             logger.info("No live post %r on %r to delete.", message_id, self)
             return
+        post_id = self.live_posts.raw_data[index]["id"]
         del self.live_posts[index]
         self._save_live_page((), {"clean": False}, announce=True)
+        carry_into_draft(self, post_id=post_id, item=None)
+
+    def _save_from_code(self, index: int) -> None:
+        self._save_live_page((), {"clean": False}, announce=True)
+        item = self.live_posts.raw_data[index]
+        carry_into_draft(self, post_id=item["id"], item=item)
 
     def get_shown_live_posts(self) -> list:
         """Return the posts readers see, newest first."""
