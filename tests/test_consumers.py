@@ -176,8 +176,15 @@ async def test_ids_with_hyphens_and_dots_route(home):
 
 @pytest.mark.parametrize(
     "frame",
-    ["not json", '{"type": "subscribe"}', "[]", "x" * 5000, None],
-    ids=["garbage", "unknown-type", "not-an-object", "oversized", "binary"],
+    [
+        "not json",
+        '{"type": "subscribe"}',
+        "[]",
+        "x" * 5000,
+        '{"type": "ping", "p": "%s"}' % ("é" * 600),
+        None,
+    ],
+    ids=["garbage", "unknown-type", "not-an-object", "oversized", "oversized-in-bytes", "binary"],
 )
 async def test_a_bad_client_frame_closes_only_that_socket(channel_layer_name, live_page, frame):
     bad, _, _ = await subscribe()

@@ -253,3 +253,24 @@ def test_a_post_deleted_from_code_stays_deleted_after_an_older_draft_is_publishe
     publish(draft_of(live_page))
     assert LiveBlogPage.objects.get(pk=live_page.pk).get_live_post_index("slack-2") is None
     assert updates[-1]["removals"] == []
+
+
+def test_publishing_a_revision_without_channel_id_keeps_the_readers_channel(home):
+    page = make_live_page(home, title="Auto", channel_id="")
+    old_revision = page.revisions.order_by("created_at").first()  # saved before the first publish
+    channel_id = page.channel_id
+    old_revision.publish()
+    assert LiveBlogPage.objects.get(pk=page.pk).channel_id == channel_id
+
+
+def test_a_copy_of_a_live_page_gets_a_channel_of_its_own(live_page, home):
+    copy = live_page.copy(update_attrs={"slug": "match-day-copy", "title": "Copy"})
+    assert copy.channel_id and copy.channel_id != live_page.channel_id
+
+
+def test_text_from_source_apps_is_cleaned():
+    from wagtail_live_admin.blocks import construct_text_block
+
+    text = construct_text_block('<p onclick="x()">Hi<script>alert(1)</script><b>there</b></p>')
+    assert "script" not in text.source and "onclick" not in text.source
+    assert "Hi" in text.source and "there" in text.source

@@ -58,8 +58,15 @@ def render_live_post(post: blocks.BoundBlock) -> str:
 
 
 def construct_text_block(text: str) -> RichText:
-    """Return rich text for a post's content, kept to what the editor allows."""
-    return blocks.RichTextBlock().to_python(text)
+    """Return rich text for a post's content, cleaned to what the rich text editor allows.
+
+    Text from a source app (a chat message, a webhook) is untrusted: scripts,
+    event handler attributes and unknown elements are dropped, as the editor would.
+    """
+    # Imported here: the converter loads the page model, which is not ready at import time.
+    from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+    return RichText(EditorHTMLConverter().to_database_format(text))
 
 
 def construct_image_block(image):

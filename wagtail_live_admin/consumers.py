@@ -55,7 +55,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         """Answer the one message readers may send, ``{"type": "ping"}``; close on anything else."""
-        if text_data is not None and len(text_data) <= get_setting("MAX_CLIENT_FRAME_BYTES"):
+        limit = get_setting("MAX_CLIENT_FRAME_BYTES")
+        # Characters first (cheap, and never fewer than bytes), then the UTF-8 bytes.
+        if text_data is not None and len(text_data) <= limit and len(text_data.encode()) <= limit:
             try:
                 message = json.loads(text_data)
             except ValueError:

@@ -72,6 +72,9 @@ class LivePageMixin(models.Model):
 
     panels = [FieldPanel("channel_id"), FieldPanel("live_posts")]
 
+    # A copy is a new page with a channel of its own (channel ids are unique).
+    exclude_fields_in_copy = ["channel_id"]
+
     class Meta:
         abstract = True
 
@@ -96,7 +99,10 @@ class LivePageMixin(models.Model):
         update_fields = kwargs.get("update_fields")
         extra_fields = []
         if self.live and self.channel_id is None:
-            self.channel_id = generate_channel_id(self)
+            # A revision made before the first publish has no id: keep the one readers
+            # are subscribed to rather than move them to a new channel.
+            saved = type(self)._default_manager.filter(pk=self.pk).values_list("channel_id")
+            self.channel_id = (self.pk and saved.first() or [None])[0] or generate_channel_id(self)
             extra_fields.append("channel_id")
         change = None
         if update_fields is None or "live_posts" in update_fields:
