@@ -92,6 +92,9 @@ DATABASES["default"]["TEST"] = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+else:
+    # Wagtail's database search backend needs it for its PostgreSQL index.
+    INSTALLED_APPS.append("django.contrib.postgres")
 if os.environ.get("WAGTAIL_LIVE_SERVE_TEST_DB"):
     DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
 

@@ -11,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ...access import live_page_models
 from ...blocks import (
@@ -29,23 +28,23 @@ DELETE_EVERY = 7
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Make changes to a live page, one every few seconds: mostly new posts, some edits "
-        "and deletions. Needs a channel layer shared between processes, such as channels-redis."
-    )
+    @property
+    def help(self):
+        # argparse needs a str, not a lazy proxy: translate when the parser is made.
+        return _(
+            "Make changes to a live page, one every few seconds: mostly new posts, some edits "
+            "and deletions. Needs a channel layer shared between processes, such as "
+            "channels-redis."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--page", required=True, help=gettext_lazy("Id or slug of the live page.")
-        )
-        parser.add_argument(
-            "--count", type=int, default=10, help=gettext_lazy("Number of changes to make.")
-        )
+        parser.add_argument("--page", required=True, help=_("Id or slug of the live page."))
+        parser.add_argument("--count", type=int, default=10, help=_("Number of changes to make."))
         parser.add_argument(
             "--interval",
             type=float,
             default=2.0,
-            help=gettext_lazy("Seconds to wait between two changes."),
+            help=_("Seconds to wait between two changes."),
         )
 
     def handle(self, *args, page, count, interval, **options):
