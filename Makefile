@@ -13,7 +13,14 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: demo test test-sqlite test-postgres lint bench clean
+# The oldest versions we support, tested by `make test-compat`: Python 3.12 where one is
+# installed (else $(PYTHON)), Django 5.2 and Wagtail 7.
+COMPAT_VENV ?= .venv-compat
+COMPAT_PYTHON ?= $(shell for p in python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) $(PYTHON); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+COMPAT_PINS = "django>=5.2,<5.3" "wagtail>=7.0,<8"
+
+.PHONY: demo test test-sqlite test-postgres test-compat lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,7 +49,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint test-sqlite test-postgres
+test: lint test-sqlite test-postgres test-compat
 
 test-sqlite: $(VENV)/.installed
 	$(VENV)/bin/pytest
@@ -58,8 +65,19 @@ test-postgres: $(VENV)/.installed
 		WAGTAIL_LIVE_TEST_LAYER_PREFIX=wla-test-pg $(VENV)/bin/pytest -m "not slow"; \
 	fi
 
+$(COMPAT_VENV)/.installed: pyproject.toml
+	@echo "Using $(COMPAT_PYTHON) ($$($(COMPAT_PYTHON) --version)) with Django 5.2 and Wagtail 7"
+	$(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -e . --group test $(COMPAT_PINS)
+	touch $@
+
+# The suite (less the browser, wheel and demo tests) on the oldest supported versions.
+test-compat: $(COMPAT_VENV)/.installed
+	$(COMPAT_VENV)/bin/pytest -m "not slow and not browser" -p no:cacheprovider
+
 bench: $(VENV)/.installed
 	$(VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(COMPAT_VENV) dist build .pytest_cache .ruff_cache

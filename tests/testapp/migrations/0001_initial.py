@@ -7,20 +7,24 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+# Wagtail 8 names the page model in a setting (swappable); Wagtail 7 has none.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.page")
+
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        # The oldest wagtailcore migration of the Wagtail versions we support (7.x and 8.x).
+        ('wagtailcore', '0094_alter_page_locale'),
     ]
 
     operations = [
         migrations.CreateModel(
             name='LiveBlogPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('channel_id', models.CharField(blank=True, help_text='Id of the channel readers subscribe to; left empty, one is made on publish.', max_length=255, null=True, unique=True, validators=[django.core.validators.RegexValidator('\\A[\\w.-]+\\Z', 'Use only letters, digits, underscores, hyphens and dots.')], verbose_name='channel ID')),
                 ('last_updated_at', models.DateTimeField(blank=True, default=django.utils.timezone.now, editable=False, verbose_name='last updated at')),
                 ('live_posts', wagtail.fields.StreamField([('live_post', 8)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'help_text': "Id of the message in the source app; left empty, the post's own id is used.", 'label': 'Message ID', 'required': False}), 1: ('wagtail.blocks.DateTimeBlock', (), {'help_text': 'Set when the post is first published.', 'label': 'Created', 'required': False}), 2: ('wagtail.blocks.DateTimeBlock', (), {'help_text': 'Set when a published post is edited.', 'label': 'Modified', 'required': False}), 3: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'help_text': 'Untick to hide the post from readers; it is removed from open pages.', 'label': 'Show', 'required': False}), 4: ('wagtail.blocks.RichTextBlock', (), {'label': 'Text'}), 5: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'Image'}), 6: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': 'URL of a video, post or other embed', 'label': 'Embed'}), 7: ('wagtail.blocks.StreamBlock', [[('text', 4), ('image', 5), ('embed', 6)]], {'label': 'Content'}), 8: ('wagtail.blocks.StructBlock', [[('message_id', 0), ('created', 1), ('modified', 2), ('show', 3), ('content', 7)]], {})}, verbose_name='live posts')),
