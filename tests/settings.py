@@ -91,7 +91,10 @@ DATABASES["default"]["TEST"] = {
     else f"test_wagtail_live_admin_{_suffix}",
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # BEGIN IMMEDIATE: a server's concurrent writers (the admin's autosave and its
+    # Publish run in threads of their own) then wait for each other; a deferred
+    # transaction that must upgrade its read lock fails at once ("database is locked").
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 else:
     # Wagtail's database search backend needs it for its PostgreSQL index.
     INSTALLED_APPS.append("django.contrib.postgres")

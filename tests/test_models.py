@@ -66,6 +66,23 @@ def test_edit_sends_the_edited_post_and_stamps_modified(live_page, updates):
     assert value["modified"] is not None and value["created"] < value["modified"]
 
 
+def test_timestamps_the_admin_form_sends_back_to_the_minute_are_kept(live_page):
+    """The admin's date-time widget shows no seconds: its form must not cut them off."""
+    page = draft_of(live_page)
+    post = editor_adds(page, "Kick-off")
+    publish(page)
+    page = draft_of(live_page)
+    set_post_text(page, post.id, "Kick-off, delayed")
+    edited = publish(page).get_live_post_by_message_id(post.id).value
+    page = draft_of(live_page)
+    for key in ("created", "modified"):  # as the edit form sends them
+        page.live_posts[0].value[key] = edited[key].replace(second=0, microsecond=0)
+    set_post_text(page, post.id, "Kick-off at eight")
+    saved = publish(page).get_live_post_by_message_id(post.id).value
+    assert saved["created"] == edited["created"]
+    assert saved["modified"] > edited["modified"]
+
+
 def test_hiding_a_post_sends_a_removal_not_hidden_html(live_page, updates):
     page = draft_of(live_page)
     post = editor_adds(page, "Wrong score")

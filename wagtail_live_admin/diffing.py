@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.dateparse import parse_datetime
 from wagtail.blocks import StreamValue
 
-from .blocks import comparable_post_data
+from .blocks import TIMESTAMP_KEYS, comparable_post_data
 
 POST_TYPE = "live_post"
 
@@ -46,8 +47,30 @@ def _differs(before: dict, after: dict) -> bool:
     return old != json.loads(json.dumps(new, cls=DjangoJSONEncoder))
 
 
+def _to_the_minute(value) -> datetime | None:
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(second=0, microsecond=0) if isinstance(value, datetime) else None
+
+
+def _kept_timestamps(old: dict, value: dict) -> dict:
+    """Return the saved ``created`` / ``modified`` that ``value`` holds again, to the minute.
+
+    The admin's date-time widget shows no seconds: without this, each save of the
+    edit form would move a post's timestamps to the start of their minute (and
+    readers' pages would misorder the posts of that minute), and a ``modified``
+    sent back as it was would look like one the caller set.
+    """
+    kept = {}
+    for key in TIMESTAMP_KEYS:
+        saved = _to_the_minute(old.get(key))
+        if saved is not None and saved == _to_the_minute(value.get(key)):
+            kept[key] = old[key]
+    return kept
+
+
 def _stamped(value: dict, old: dict | None, item_id: str, stamp: str) -> dict:
-    updates = {}
+    updates = _kept_timestamps(old, value) if old is not None else {}
     if not value.get("message_id"):
         updates["message_id"] = item_id
     if not value.get("created"):
