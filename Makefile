@@ -62,7 +62,7 @@ test-postgres: $(VENV)/.installed
 		echo "Skipping the PostgreSQL + Redis run: PostgreSQL (5432) or Redis (6379) is not answering on 127.0.0.1."; \
 	else \
 		DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL_TESTS) \
-		WAGTAIL_LIVE_TEST_LAYER_PREFIX=wla-test-pg $(VENV)/bin/pytest -m "not slow"; \
+		$(VENV)/bin/pytest -m "not slow"; \
 	fi
 
 $(COMPAT_VENV)/.installed: pyproject.toml

@@ -1,6 +1,9 @@
 """Build live posts the way editors and receivers make them."""
 
+import functools
+
 from wagtail.blocks import StreamValue
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from wagtail_live_admin.blocks import LivePostBlock
 
@@ -60,3 +63,48 @@ def remove_post(page, post_id: str) -> None:
             del page.live_posts[index]
             return
     raise KeyError(post_id)
+
+
+@functools.cache
+def editor_text(post_id: str, text: str) -> str:
+    """The Draftail form value of a paragraph; cached, as an open editor keeps its block keys."""
+    return rich_text(f"<p>{text}</p>")
+
+
+def edit_form_data(page, posts, *, publish: bool) -> dict:
+    """The Wagtail page editor's form data for ``posts`` (``(post id, text)`` pairs)."""
+    stream = {"count": str(len(posts))}
+    for index, (post_id, text) in enumerate(posts):
+        stream[str(index)] = {
+            "type": "live_post",
+            "id": post_id,
+            "deleted": "",
+            "order": str(index),
+            "value": {
+                "message_id": "",
+                "created": "",
+                "modified": "",
+                "show": "on",
+                "content": {
+                    "count": "1",
+                    "0": {
+                        "type": "text",
+                        "value": editor_text(post_id, text),
+                        "deleted": "",
+                        "order": "0",
+                    },
+                },
+            },
+        }
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "channel_id": page.channel_id,
+            "live_posts": stream,
+            "comments": inline_formset([]),
+        }
+    )
+    if publish:
+        data["action-publish"] = "action-publish"
+    return data

@@ -102,7 +102,8 @@ if os.environ.get("WAGTAIL_LIVE_SERVE_TEST_DB"):
     DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
 
 REDIS_URL = os.environ.get("REDIS_URL")
-LAYER_PREFIX = os.environ.get("WAGTAIL_LIVE_TEST_LAYER_PREFIX", "wla-test")
+# Per run too (and inherited by its servers): runs side by side must not hear each other.
+LAYER_PREFIX = os.environ.setdefault("WAGTAIL_LIVE_TEST_LAYER_PREFIX", f"wla-test-{_suffix}")
 
 
 def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:

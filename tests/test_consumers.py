@@ -57,6 +57,7 @@ async def test_readers_get_the_exact_frame_for_add_edit_hide_and_delete(
     assert await receive_frame(communicator) == {
         "renders": {post_id: render},
         "removals": [],
+        "seq": 1,
         "channel_id": "match-day.1",
     }
 
@@ -72,6 +73,7 @@ async def test_readers_get_the_exact_frame_for_add_edit_hide_and_delete(
     assert await receive_frame(communicator) == {
         "renders": {post_id: render},
         "removals": [],
+        "seq": 2,
         "channel_id": "match-day.1",
     }
 
@@ -85,6 +87,7 @@ async def test_readers_get_the_exact_frame_for_add_edit_hide_and_delete(
     assert await receive_frame(communicator) == {
         "renders": {},
         "removals": [post_id],
+        "seq": 3,
         "channel_id": "match-day.1",
     }
 
@@ -102,6 +105,7 @@ async def test_readers_get_the_exact_frame_for_add_edit_hide_and_delete(
     assert await receive_frame(communicator) == {
         "renders": {},
         "removals": [post_id],
+        "seq": 5,
         "channel_id": "match-day.1",
     }
     assert await communicator.receive_nothing(timeout=0.3)

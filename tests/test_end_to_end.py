@@ -1,6 +1,5 @@
 """Over the network: daphne in a subprocess, a real websocket client, the real admin."""
 
-import functools
 import json
 import urllib.error
 import urllib.parse
@@ -11,12 +10,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client, override_settings
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.conftest import make_live_page
-from tests.posts import draft_of, editor_adds, publish
+from tests.posts import draft_of, edit_form_data, editor_adds, publish
 from tests.servers import DaphneServer
 from tests.services import require_redis
 from tests.settings import redis_layer
@@ -61,49 +59,10 @@ def receives_nothing(socket, timeout=1.0) -> bool:
     return False
 
 
-@functools.cache
-def editor_text(post_id: str, text: str) -> str:
-    """The Draftail form value of a paragraph; cached, as an open editor keeps its block keys."""
-    return rich_text(f"<p>{text}</p>")
-
-
 def post_edit_form(server, session, page, posts, *, publish):
     """POST the Wagtail page editor's form, as the browser does on Save draft or Publish."""
-    stream = {"count": str(len(posts))}
-    for index, (post_id, text) in enumerate(posts):
-        stream[str(index)] = {
-            "type": "live_post",
-            "id": post_id,
-            "deleted": "",
-            "order": str(index),
-            "value": {
-                "message_id": "",
-                "created": "",
-                "modified": "",
-                "show": "on",
-                "content": {
-                    "count": "1",
-                    "0": {
-                        "type": "text",
-                        "value": editor_text(post_id, text),
-                        "deleted": "",
-                        "order": "0",
-                    },
-                },
-            },
-        }
-    data = nested_form_data(
-        {
-            "title": page.title,
-            "slug": page.slug,
-            "channel_id": page.channel_id,
-            "live_posts": stream,
-            "comments": inline_formset([]),
-        }
-    )
+    data = edit_form_data(page, posts, publish=publish)
     data["csrfmiddlewaretoken"] = CSRF
-    if publish:
-        data["action-publish"] = "action-publish"
     request = urllib.request.Request(
         f"{server.url}/admin/pages/{page.pk}/edit/",
         data=urllib.parse.urlencode(data).encode(),

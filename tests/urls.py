@@ -4,5 +4,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("", include("wagtail_live_admin.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_WITH_ADMIN": True,
     # Largest client frame (bytes) the consumer reads before closing with 4400.
     "MAX_CLIENT_FRAME_BYTES": 1024,
+    # Most frames the catch-up endpoint returns; a longer gap gets a snapshot instead.
+    "CATCH_UP_MAX_FRAMES": 100,
 }
 
 

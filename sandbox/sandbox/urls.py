@@ -8,6 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The catch-up endpoint readers' pages call after a gap or a reconnect.
+    path("", include("wagtail_live_admin.urls")),
 ]
 
 if settings.DEBUG:

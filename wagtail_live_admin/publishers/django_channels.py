@@ -1,15 +1,19 @@
-"""The Django Channels publisher: renders reach readers through the channel layer."""
+"""The Django Channels publisher: each update is logged, then sent through the channel layer."""
 
 import logging
+import time
+from contextvars import ContextVar
 from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import get_active_log_context
 
 from ..consumers import LiveConsumer
-from ..frames import encode_frame
 from ..groups import live_group_name
+from ..models import PublishLogEntry
 from ..routing import websocket_urlpatterns
 from .websocket import BaseWebsocketPublisher
 
@@ -18,33 +22,73 @@ logger = logging.getLogger(__name__)
 # The event type the consumer handles (LiveConsumer.live_update).
 UPDATE_EVENT = "live.update"
 
+# The live_page_update arguments beyond wagtail-live's (page, trigger), for publish():
+# its signature is wagtail-live's and stays so.
+_update_context: ContextVar[dict | None] = ContextVar("wagtail_live_admin_update", default=None)
+
+
+class ChannelLayerMissing(RuntimeError):
+    pass
+
+
+def send_frame(channel_id: str, frame: str) -> None:
+    """Push an encoded frame to the channel's group; raise when the layer does not take it."""
+    layer = get_channel_layer()
+    if layer is None:
+        raise ChannelLayerMissing("No channel layer is configured (CHANNEL_LAYERS).")
+    async_to_sync(layer.group_send)(
+        live_group_name(channel_id), {"type": UPDATE_EVENT, "frame": frame}
+    )
+
+
+def deliver(entry: PublishLogEntry) -> bool:
+    """Send a logged entry and record how it went; return whether the layer took it.
+
+    A failure is recorded and logged, never raised: the editor's publish has
+    already succeeded, and the entry stays in the log to be sent again.
+    """
+    started = time.perf_counter()
+    try:
+        send_frame(entry.channel_id, entry.frame())
+    except Exception as exc:
+        logger.warning(
+            "Could not send update #%s of channel %r: %r", entry.seq, entry.channel_id, exc
+        )
+        entry.mark(PublishLogEntry.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        return False
+    entry.mark(
+        PublishLogEntry.Status.SENT,
+        error="",
+        sent_at=timezone.now(),
+        duration_ms=(time.perf_counter() - started) * 1000,
+    )
+    return True
+
 
 class DjangoChannelsPublisher(BaseWebsocketPublisher):
-    """Send each update to the channel's group once the transaction commits."""
+    """Log each update with the channel's next ``seq``; send it once the transaction commits."""
+
+    def __call__(self, sender, channel_id, renders, removals, **kwargs):
+        token = _update_context.set(kwargs)
+        try:
+            return super().__call__(sender, channel_id, renders, removals, **kwargs)
+        finally:
+            _update_context.reset(token)
 
     def publish(self, channel_id, renders, removals):
-        frame = encode_frame(channel_id=channel_id, renders=renders, removals=removals)
-        # A rolled-back save must send nothing; a save outside a transaction sends now.
-        transaction.on_commit(partial(self.send_frame, channel_id, frame), robust=True)
-
-    def send_frame(self, channel_id: str, frame: str) -> bool:
-        """Push an encoded frame to the channel's group; return whether the layer took it.
-
-        A failure is logged and swallowed: the editor's publish has already
-        succeeded and must not fail because the channel layer is away.
-        """
-        layer = get_channel_layer()
-        if layer is None:
-            logger.error("No channel layer is configured; update for %r not sent.", channel_id)
-            return False
-        try:
-            async_to_sync(layer.group_send)(
-                live_group_name(channel_id), {"type": UPDATE_EVENT, "frame": frame}
-            )
-        except Exception:
-            logger.exception("Could not send the update for channel %r.", channel_id)
-            return False
-        return True
+        context = _update_context.get() or {}
+        log_context = get_active_log_context()
+        entry = PublishLogEntry.objects.record(
+            channel_id,
+            renders,
+            removals,
+            page=context.get("page"),
+            trigger=context.get("trigger", PublishLogEntry.Trigger.PUBLISH),
+            user=context.get("user") or (log_context.user if log_context else None),
+        )
+        # The entry is written with the page; a rollback takes both away and sends nothing.
+        transaction.on_commit(partial(deliver, entry), robust=True)
+        return entry
 
 
 # wagtail-live's names, so a site moves over by renaming the import prefix.

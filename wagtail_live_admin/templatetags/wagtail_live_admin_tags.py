@@ -1,7 +1,9 @@
 from django import template
+from django.urls import NoReverseMatch, reverse
 
 from ..blocks import render_live_post as _render_live_post
 from ..routing import websocket_path
+from ..snapshot import LiveState, current_state
 
 register = template.Library()
 
@@ -12,7 +14,35 @@ def render_live_post(post) -> str:
     return _render_live_post(post)
 
 
+@register.simple_tag(takes_context=True)
+def live_state(context, page) -> LiveState:
+    """Return what the page shows readers now: its posts and the seq they stand at.
+
+    A preview shows the page it is given (a draft) and does not follow the live
+    channel.
+    """
+    request = context.get("request")
+    if (
+        getattr(request, "is_preview", False)
+        or not page.channel_id
+        or not getattr(page, "pk", None)
+    ):
+        return LiveState(posts=page.get_shown_live_posts())
+    return current_state(page)
+
+
 @register.simple_tag
 def live_websocket_path(page) -> str:
     """Return the websocket path of the page's channel ("" when it has none yet)."""
     return websocket_path(page.channel_id) if page.channel_id else ""
+
+
+@register.simple_tag
+def live_updates_url(page) -> str:
+    """Return the catch-up URL of the page's channel ("" when the site did not include it)."""
+    if not page.channel_id:
+        return ""
+    try:
+        return reverse("wagtail_live_admin:updates", args=[page.channel_id])
+    except NoReverseMatch:
+        return ""

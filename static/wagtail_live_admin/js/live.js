@@ -4,9 +4,15 @@
  * No build step and no globals. Configuration comes from the data- attributes
  * that templates/wagtail_live_admin/live_posts.html writes:
  *   [data-live-page]        data-live-ws-path: the websocket path of the channel
+ *                           data-live-updates-url: the catch-up endpoint ("" for none)
+ *                           data-live-seq: the seq the rendered posts stand at
  *   #live-posts             the posts, newest first by data-created
  *   [data-live-status]      connecting | live | reconnecting (labels in data-label-*)
  * Each applied frame is dispatched as a "live:update" event on [data-live-page].
+ *
+ * Frames are numbered per channel (seq). After a reconnect, or when a frame shows
+ * that some were missed, the script asks the catch-up endpoint for everything
+ * after the last seq it applied, and gets the missed frames or a snapshot.
  */
 (() => {
   "use strict";
@@ -20,9 +26,13 @@
     const container = root.querySelector("#live-posts");
     const statusEl = root.querySelector("[data-live-status]");
     const path = root.dataset.liveWsPath;
+    const updatesUrl = root.dataset.liveUpdatesUrl;
     if (!container || !path) return;
 
     let failures = 0;
+    let lastSeq = Number.parseInt(root.dataset.liveSeq, 10) || 0;
+    let catchingUp = false;
+    let catchUpAgain = false;
 
     function setStatus(state) {
       root.dataset.liveState = state;
@@ -70,7 +80,57 @@
         applyRender(postId, render);
       }
       for (const postId of frame.removals || []) wrapperOf(String(postId))?.remove();
+      if (typeof frame.seq === "number") lastSeq = Math.max(lastSeq, frame.seq);
       root.dispatchEvent(new CustomEvent("live:update", { detail: frame }));
+    }
+
+    function applySnapshot(snapshot) {
+      const keep = new Set(Object.keys(snapshot.renders || {}));
+      for (const post of container.querySelectorAll(".live-post[data-post-id]")) {
+        if (!keep.has(post.dataset.postId)) post.closest(".live-post-wrapper")?.remove();
+      }
+      applyFrame({ ...snapshot, removals: [] });
+      lastSeq = snapshot.seq;
+    }
+
+    async function catchUp() {
+      if (!updatesUrl) return;
+      if (catchingUp) {
+        catchUpAgain = true;
+        return;
+      }
+      catchingUp = true;
+      try {
+        const url = `${updatesUrl}?since=${encodeURIComponent(lastSeq)}`;
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (!response.ok) return;
+        const data = await response.json();
+        if (data.snapshot) {
+          applySnapshot(data.snapshot);
+        } else {
+          for (const frame of data.frames || []) {
+            if (frame.seq > lastSeq) applyFrame(frame);
+          }
+        }
+      } catch {
+        // The next reconnect or gap tries again.
+      } finally {
+        catchingUp = false;
+        if (catchUpAgain) {
+          catchUpAgain = false;
+          catchUp();
+        }
+      }
+    }
+
+    function receive(frame) {
+      if (typeof frame.seq !== "number") {
+        applyFrame(frame); // a publisher without seq: apply as wagtail-live did
+      } else if (frame.seq === lastSeq + 1 && !catchingUp) {
+        applyFrame(frame);
+      } else if (frame.seq > lastSeq) {
+        catchUp(); // a gap: the endpoint has this frame and the missed ones, in order
+      }
     }
 
     function retryDelay(code) {
@@ -88,6 +148,8 @@
       socket.addEventListener("open", () => {
         failures = 0;
         setStatus("live");
+        // Whatever was published while this page loaded or was disconnected.
+        catchUp();
       });
       socket.addEventListener("message", (event) => {
         let frame;
@@ -96,7 +158,7 @@
         } catch {
           return;
         }
-        if (frame && frame.renders !== undefined) applyFrame(frame);
+        if (frame && frame.renders !== undefined) receive(frame);
       });
       socket.addEventListener("close", (event) => {
         failures += 1;

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 
-from .blocks import LivePostBlock, render_live_post
-from .conf import get_setting
-from .diffing import POST_TYPE, bound_posts, diff_posts
-from .drafts import carry_into_draft
-from .signals import live_page_update
+from ..blocks import LivePostBlock, render_live_post
+from ..conf import get_setting
+from ..diffing import POST_TYPE, bound_posts, diff_posts
+from ..drafts import carry_into_draft
+from ..signals import live_page_update
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class LivePageMixin(models.Model):
         """``last_updated_at`` as seconds since the epoch."""
         return self.last_updated_at.timestamp()
 
-    def _save_live_page(self, args, kwargs, *, announce: bool):
+    def _save_live_page(self, args, kwargs, *, announce: bool, trigger: str = "publish"):
         self.channel_id = self.channel_id or None
         update_fields = kwargs.get("update_fields")
         extra_fields = []
@@ -120,6 +120,7 @@ class LivePageMixin(models.Model):
                 renders=change.renders,
                 removals=change.removals,
                 page=self,
+                trigger=trigger,  # "publish" or "api": what the publish log records
             )
         return result
 
@@ -195,11 +196,11 @@ class LivePageMixin(models.Model):
             return
         post_id = self.live_posts.raw_data[index]["id"]
         del self.live_posts[index]
-        self._save_live_page((), {"clean": False}, announce=True)
+        self._save_live_page((), {"clean": False}, announce=True, trigger="api")
         carry_into_draft(self, post_id=post_id, item=None)
 
     def _save_from_code(self, index: int) -> None:
-        self._save_live_page((), {"clean": False}, announce=True)
+        self._save_live_page((), {"clean": False}, announce=True, trigger="api")
         item = self.live_posts.raw_data[index]
         carry_into_draft(self, post_id=item["id"], item=item)
 

@@ -1,0 +1,12 @@
+"""Public URLs: ``path("", include("wagtail_live_admin.urls"))``, before Wagtail's own."""
+
+from django.urls import re_path
+
+from .models import CHANNEL_ID_PATTERN
+from .views.catch_up import updates
+
+app_name = "wagtail_live_admin"
+
+urlpatterns = [
+    re_path(rf"^live/(?P<channel_id>{CHANNEL_ID_PATTERN})/updates/$", updates, name="updates"),
+]
