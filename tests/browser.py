@@ -1,0 +1,206 @@
+"""Chromium through Playwright: a reader's live page, and an editor in the Wagtail admin.
+
+The editor drives the real Wagtail 8 page editor: the ``live_posts`` StreamField
+(one block type, so its "Insert a block" button adds a live post directly), the
+Draftail editor of a post's "Text" block, the "Show" checkbox, the block's
+"Delete" button, and "Publish" in the footer's "More actions" dropdown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ACTION_TIMEOUT_MS = 15_000  # clicks and page loads; the admin loads much JavaScript
+LIVE_TIMEOUT_MS = 5_000  # a publish reaches an open page within this
+PUBLISH_TIMEOUT_MS = 15_000
+
+# Records each state the status element goes through, from the parser on.
+STATUS_RECORDER = """
+window.__liveStatuses = [];
+new MutationObserver(() => {
+  const element = document.querySelector("[data-live-status]");
+  const seen = window.__liveStatuses;
+  if (element && seen[seen.length - 1] !== element.dataset.liveStatus) {
+    seen.push(element.dataset.liveStatus);
+  }
+}).observe(document, {
+  subtree: true, childList: true, attributes: true, attributeFilter: ["data-live-status"],
+});
+"""
+
+
+# Wagtail autosaves the edit form (a draft revision) shortly after each change.
+# A Publish that races an autosave leaves a draft newer than what it published,
+# and the next edit view then stops Publish with a confirmation dialog. So the
+# editor publishes once autosave is done: this script counts autosaves under way
+# (public events), and AUTOSAVE_DONE also asks Wagtail's "w-unsaved" controller
+# whether the form still differs from its last snapshot (taken 2 s after load,
+# and after each autosave), i.e. whether an autosave is still to come.
+AUTOSAVE_TRACKER = """
+window.__autosave = {running: 0, last: 0};
+for (const [event, step] of [
+  ["w-autosave:save", 1], ["w-autosave:success", -1], ["w-autosave:error", -1],
+]) {
+  document.addEventListener(event, () => {
+    window.__autosave.running += step;
+    window.__autosave.last = performance.now();
+  });
+}
+"""
+AUTOSAVE_DONE = """() => {
+  const form = document.querySelector("[data-edit-form]");
+  const unsaved = window.wagtail.app.getControllerForElementAndIdentifier(form, "w-unsaved");
+  const snapshot = unsaved && unsaved.initialFormData;
+  const { running, last } = window.__autosave;
+  return Boolean(snapshot) && snapshot === unsaved.formData
+    && running === 0 && performance.now() - last > 300;
+}"""
+
+
+def launch_chromium(playwright: Playwright, executable: str) -> Browser:
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+
+
+def new_context(browser: Browser, **kwargs) -> BrowserContext:
+    context = browser.new_context(**kwargs)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    return context
+
+
+class Reader:
+    """An anonymous reader with a live page open; remembers its sockets and navigations."""
+
+    def __init__(self, context: BrowserContext, url: str):
+        context.add_init_script(STATUS_RECORDER)
+        self.page = context.new_page()
+        self.url = url
+        self.websocket_urls: list[str] = []
+        self.navigations: list[str] = []
+        self.page.on("websocket", lambda socket: self.websocket_urls.append(socket.url))
+        self.page.on("framenavigated", self._navigated)
+        self.page.goto(url)
+        self.page.evaluate("window.__noReload = 1")
+        self.status = self.page.locator("[data-live-status]")
+        self.posts = self.page.locator("#live-posts > .live-post-wrapper > article.live-post")
+
+    def _navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self.navigations.append(frame.url)
+
+    def post(self, post_id: str):
+        return self.page.locator(f'#live-posts article.live-post[data-post-id="{post_id}"]')
+
+    def post_ids(self) -> list[str]:
+        return self.posts.evaluate_all("posts => posts.map(post => post.dataset.postId)")
+
+    def statuses(self) -> list[str]:
+        return self.page.evaluate("window.__liveStatuses")
+
+    def expect_status(self, status: str, timeout: float = LIVE_TIMEOUT_MS) -> None:
+        expect(self.status).to_have_attribute("data-live-status", status, timeout=timeout)
+
+    def assert_not_reloaded(self) -> None:
+        assert self.page.evaluate("window.__noReload") == 1
+        assert self.navigations == [self.url]
+
+
+class Editor:
+    """An editor signed in to the Wagtail admin, editing one live page's posts."""
+
+    def __init__(self, context: BrowserContext, base_url: str):
+        context.add_init_script(AUTOSAVE_TRACKER)
+        self.page = context.new_page()
+        self.base_url = base_url
+
+    def log_in(self, username: str, password: str) -> None:
+        self.page.goto(f"{self.base_url}/admin/login/")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_url(f"{self.base_url}/admin/")
+
+    def open(self, page_id: int) -> None:
+        self.page.goto(f"{self.base_url}/admin/pages/{page_id}/edit/")
+
+    def _posts(self, where: str = ""):
+        stream = "#live_posts-root > [data-streamfield-stream-container]"
+        return self.page.locator(f"{stream} > [data-streamfield-child]{where}")
+
+    def _post(self, post_id: str):
+        return self._posts(f'[data-contentpath="{post_id}"]')
+
+    def add_text_post(self, text: str) -> str:
+        """Insert a post at the top with one "Text" block saying ``text``; return its id."""
+        before = self._posts().count()
+        insert = self.page.locator("#live_posts-root").get_by_role("button", name="Insert a block")
+        insert.first.click()
+        expect(self._posts()).to_have_count(before + 1)
+        post = self._posts().first
+        # Wagtail focuses the new block's first field as it starts to slide it in.
+        expect(post.get_by_label("Message ID", exact=True)).to_be_focused()
+        self._wait_for_animations()
+        content = post.locator("[data-contentpath=content]")
+        content.get_by_role("button", name="Insert a block").click()
+        self.page.get_by_role("option", name="Text", exact=True).click()
+        self._wait_for_animations()
+        self._type_text(content, text)
+        return post.get_attribute("data-contentpath")
+
+    def _wait_for_animations(self) -> None:
+        # A new block slides in (a jQuery animation) while the layout around it
+        # moves: a click meanwhile can miss its target.
+        self.page.wait_for_function("() => !window.jQuery || !window.jQuery(':animated').length")
+
+    def replace_text(self, post_id: str, text: str) -> None:
+        content = self._post(post_id).locator("[data-contentpath=content]")
+        self._type_text(content, text, replace=True)
+
+    def _type_text(self, content, text: str, *, replace: bool = False) -> None:
+        editor = content.get_by_role("textbox")  # Draftail's contenteditable
+        editor.click()
+        expect(editor).to_be_focused()
+        if replace:
+            self.page.keyboard.press("ControlOrMeta+A")
+        self.page.keyboard.type(text)
+        # Draftail copies its state into the form's hidden input a moment later:
+        # publishing before that would send the old text.
+        form_value = content.locator("[data-streamfield-child] input[type=hidden][name$='-value']")
+        expect(form_value.first).to_have_value(re.compile(re.escape(json.dumps(text))))
+
+    def set_shown(self, post_id: str, shown: bool) -> None:
+        self._post(post_id).get_by_label("Show", exact=True).set_checked(shown)
+
+    def delete(self, post_id: str) -> None:
+        post = self._post(post_id)
+        header = post.locator(":scope > section > .w-panel__header")
+        header.get_by_role("button", name="Delete", exact=True).click()
+        expect(post.locator(":scope > input[name$='-deleted']")).to_have_value("1")
+        expect(post).to_be_hidden()
+
+    def publish(self) -> None:
+        self.page.wait_for_function(AUTOSAVE_DONE)
+        self.page.get_by_role("button", name="More actions", exact=True).click()
+        self.page.get_by_role("button", name="Publish", exact=True).click()
+        expect(self.page.locator(".messages .success")).to_contain_text(
+            "has been published", timeout=PUBLISH_TIMEOUT_MS
+        )
+
+
+@contextlib.contextmanager
+def explained_failure(server, directory, **pages: Page):
+    """On a failure, print the daphne log and save a screenshot of each page to ``directory``."""
+    try:
+        yield
+    except BaseException:
+        for name, page in pages.items():
+            path = directory / f"{name}.png"
+            with contextlib.suppress(Exception):
+                page.screenshot(path=path, full_page=True)
+                print(f"Screenshot of the {name}'s page ({page.url}): {path}")
+        print(f"daphne's log:\n{server.output()}")
+        raise
