@@ -65,7 +65,9 @@ class DaphneServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"daphne exited early:\n{self.output()}")
-            if port_open("127.0.0.1", self.port, timeout=0.2):
+            # Our daphne says so: a port that answers may belong to another run's server.
+            listening = f"Listening on TCP address 127.0.0.1:{self.port}" in self.output()
+            if listening and port_open("127.0.0.1", self.port, timeout=0.2):
                 return self
             time.sleep(0.1)
         self.stop()

@@ -70,9 +70,10 @@ def reader(browser, page_url):
 
 
 @pytest.fixture
-def editor(browser, server, editor_account):
+def editor(browser, server, editor_account, tmp_path):
     editor = Editor(new_context(browser, viewport={"width": 1400, "height": 1000}), server.url)
-    editor.log_in(*editor_account)
+    with explained_failure(server, tmp_path, editor=editor.page):
+        editor.log_in(*editor_account)  # through the admin's login form
     return editor
 
 
@@ -112,7 +113,7 @@ def test_an_open_page_follows_add_edit_hide_and_delete_in_the_admin(
         expect(content).to_have_text("Goal by Nunez, deflected")
         expect(reader.post(second)).to_have_count(1)
         expect(reader.post(second).locator(".live-post-modified")).to_be_visible()
-        assert reader.post_ids() == [second, first]
+        assert reader.post_ids() == [second, first]  # the edit kept its place
 
         editor.open(live_page.pk)
         editor.set_shown(first, False)
@@ -150,4 +151,5 @@ def test_the_page_reconnects_after_a_server_restart_and_gets_new_posts(
         reader.assert_not_reloaded()
         assert reader.statuses() == ["connecting", "live", "reconnecting", "live"]
         socket_url = f"ws://127.0.0.1:{server.port}/ws/channel/{live_page.channel_id}/"
+        assert len(reader.websocket_urls) >= 2
         assert set(reader.websocket_urls) == {socket_url}

@@ -77,6 +77,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The admin's autosave and its Publish write from threads of their own: BEGIN
+    # IMMEDIATE makes them wait for each other instead of failing ("database is locked").
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's database search backend indexes with GinIndex on PostgreSQL.
     INSTALLED_APPS.append("django.contrib.postgres")
