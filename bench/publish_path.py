@@ -4,7 +4,7 @@
 diff, render the changed post, encode the frame, hand it to the channel layer after
 commit); ``without`` is the same save with ``sync=False`` (no diff, nothing sent),
 and ``package's own work`` times only the package's part of the first: read what
-was live, diff, render the one changed post, encode the frame.
+was live, diff, render the one changed post, write its publish log entry.
 """
 
 import json
@@ -49,7 +49,7 @@ def _time_save(page, *, sync: bool) -> float:
 
 
 def _time_package_work(page) -> float:
-    """Time only what the package does: read what was live, diff, render, encode."""
+    """Time only what the package does: read what was live, diff, render, log the entry."""
     from wagtail_live_admin.conf import get_publisher
 
     index = len(page.live_posts) // 2
