@@ -47,9 +47,18 @@ def _differs(before: dict, after: dict) -> bool:
     return old != json.loads(json.dumps(new, cls=DjangoJSONEncoder))
 
 
+def as_datetime(value) -> datetime | None:
+    """A raw post timestamp (an ISO string, a datetime or empty) as a datetime."""
+    return parse_datetime(value) if isinstance(value, str) else value or None
+
+
+def created_at(item: dict) -> datetime | None:
+    """When a raw stream item (a post) was created."""
+    return as_datetime(item["value"].get("created"))
+
+
 def _to_the_minute(value) -> datetime | None:
-    if isinstance(value, str):
-        value = parse_datetime(value)
+    value = as_datetime(value)
     return value.replace(second=0, microsecond=0) if isinstance(value, datetime) else None
 
 

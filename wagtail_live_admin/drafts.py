@@ -11,20 +11,14 @@ from __future__ import annotations
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.dateparse import parse_datetime
 
-from .diffing import POST_TYPE
-
-
-def _created(item: dict):
-    created = item["value"].get("created")
-    return parse_datetime(created) if isinstance(created, str) else created
+from .diffing import POST_TYPE, created_at
 
 
 def _insert_newest_first(posts: list[dict], item: dict) -> None:
-    created = _created(item)
+    created = created_at(item)
     for index, other in enumerate(posts):
-        other_created = other.get("type") == POST_TYPE and _created(other)
+        other_created = other.get("type") == POST_TYPE and created_at(other)
         if other_created and created and other_created < created:
             posts.insert(index, item)
             return

@@ -10,7 +10,6 @@ from typing import NamedTuple
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -18,7 +17,7 @@ from wagtail.fields import StreamField
 
 from ..blocks import LivePostBlock, render_live_post
 from ..conf import get_setting
-from ..diffing import POST_TYPE, bound_posts, diff_posts
+from ..diffing import POST_TYPE, bound_posts, created_at, diff_posts
 from ..drafts import carry_into_draft
 from ..signals import live_page_update
 
@@ -38,11 +37,6 @@ class LivePostsChange(NamedTuple):
 def generate_channel_id(page) -> str:
     """Return a new, readable channel id for a page that has none."""
     return f"{slugify(page.slug)[:40] or 'live'}-{secrets.token_hex(4)}"
-
-
-def _created_at(item: dict) -> datetime | None:
-    created = item["value"].get("created")
-    return parse_datetime(created) if isinstance(created, str) else created
 
 
 class LivePageMixin(models.Model):
@@ -173,7 +167,7 @@ class LivePageMixin(models.Model):
         live_post["created"] = created
         index = 0
         for index, item in enumerate(self.live_posts.raw_data):  # noqa: B007
-            existing = _created_at(item)
+            existing = created_at(item)
             if existing is None or existing < created:
                 break
         else:
