@@ -54,9 +54,20 @@ class PublishLogEntryQuerySet(models.QuerySet):
     def record(self, channel_id: str, renders: dict, removals: list, **fields) -> PublishLogEntry:
         """Write a pending entry with the channel's next ``seq``, in the caller's transaction."""
         seq = ChannelSequence.next_seq(channel_id)
+        fields.setdefault("created_at", timezone.now())
         return self.create(
-            channel_id=channel_id, seq=seq, renders=renders, removals=list(removals), **fields
+            channel_id=channel_id,
+            seq=seq,
+            renders=renders,
+            removals=list(removals),
+            history=[history_event(PublishLogEntry.Status.PENDING, fields["created_at"])],
+            **fields,
         )
+
+
+def history_event(status: str, at, error: str = "") -> dict:
+    """One step of an entry's status history, as stored in ``history``."""
+    return {"status": str(status), "at": at.isoformat(), "error": error}
 
 
 class PublishLogEntry(models.Model):
@@ -113,12 +124,19 @@ class PublishLogEntry(models.Model):
     duration_ms = models.FloatField(_("send duration (ms)"), null=True, blank=True)
     created_at = models.DateTimeField(_("published at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Each attempt's outcome in order (pending, then sent or failed with its error),
+    # so the entry page can tell its story; ``status`` is the last of them.
+    history = models.JSONField(_("status history"), default=list, blank=True)
 
     objects = PublishLogEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("publish log entry")
         verbose_name_plural = _("publish log entries")
+        # What Wagtail's group editor offers: see the Live dashboard and its log,
+        # and re-push updates. Entries are written by the publisher, never by hand.
+        default_permissions = ("view",)
+        permissions = [("republish_publishlogentry", _("Can re-publish live updates"))]
         constraints = [
             models.UniqueConstraint(fields=["channel_id", "seq"], name="wla_unique_channel_seq"),
         ]
@@ -133,6 +151,22 @@ class PublishLogEntry(models.Model):
     def __str__(self):
         return f"{self.channel_id} #{self.seq} ({self.status})"
 
+    @property
+    def render_count(self) -> int:
+        return len(self.renders)
+
+    @property
+    def removal_count(self) -> int:
+        return len(self.removals)
+
+    @property
+    def rendered_post_ids(self) -> str:
+        return " ".join(self.renders)
+
+    @property
+    def removed_post_ids(self) -> str:
+        return " ".join(self.removals)
+
     def frame(self) -> str:
         """The frame readers receive for this entry, exactly as stored."""
         return encode_frame(
@@ -145,6 +179,7 @@ class PublishLogEntry(models.Model):
 
     def mark(self, status: str, **fields) -> None:
         """Record the outcome of one attempt to send this entry."""
-        fields.update(status=status, attempts=F("attempts") + 1)
+        event = history_event(status, timezone.now(), fields.get("error", ""))
+        fields.update(status=status, attempts=F("attempts") + 1, history=[*self.history, event])
         type(self)._default_manager.filter(pk=self.pk).update(**fields)
         self.refresh_from_db(fields=list(fields))

@@ -1,0 +1,166 @@
+"""The publish log in the admin: a filterable, exportable report, and one entry's page."""
+
+import json
+from urllib.parse import urlencode
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UserColumn
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
+
+from ..filters import PublishLogFilterSet
+from ..models import PublishLogEntry
+from .permissions import LivePermissionRequiredMixin
+
+
+def log_breadcrumbs(*items):
+    return [
+        {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+        *items,
+    ]
+
+
+class StatusColumn(Column):
+    cell_template_name = "wagtail_live_admin/log/status_cell.html"
+
+
+class PublishLogView(LivePermissionRequiredMixin, ReportView):
+    """Every update of every channel, newest first; ``?channel_id=`` narrows it to one."""
+
+    template_name = "wagtail_live_admin/log/index.html"
+    results_template_name = "wagtail_live_admin/log/index_results.html"
+    page_title = _("Publish log")
+    header_icon = "history"
+    index_url_name = "live_admin:log"
+    index_results_url_name = "live_admin:log_results"
+    filterset_class = PublishLogFilterSet
+    model = PublishLogEntry
+    paginate_by = 50
+    default_ordering = "-created_at"
+    no_results_message = _("No updates have been published yet.")
+
+    columns = [
+        TitleColumn(
+            "__str__",
+            label=_("Update"),
+            accessor=lambda entry: f"{entry.channel_id} #{entry.seq}",
+            url_name="live_admin:entry",
+        ),
+        Column("page", label=_("Page")),
+        StatusColumn("status", label=_("Status")),
+        Column("get_trigger_display", label=_("Trigger")),
+        Column("render_count", label=_("Renders")),
+        Column("removal_count", label=_("Removals")),
+        Column("subscribers", label=_("Subscribers")),
+        UserColumn("user", label=_("User")),
+        DateColumn("created_at", label=_("Published")),
+    ]
+
+    list_export = [
+        "created_at",
+        "channel_id",
+        "seq",
+        "page_id",
+        "page.title",
+        "status",
+        "trigger",
+        "attempts",
+        "error",
+        "subscribers",
+        "duration_ms",
+        "sent_at",
+        "user",
+        "rendered_post_ids",
+        "removed_post_ids",
+        "republish_of_id",
+    ]
+    export_headings = {
+        "created_at": _("Published"),
+        "channel_id": _("Channel"),
+        "seq": _("Sequence number"),
+        "page_id": _("Page ID"),
+        "page.title": _("Page"),
+        "rendered_post_ids": _("Rendered posts"),
+        "removed_post_ids": _("Removed posts"),
+        "republish_of_id": _("Re-publish of"),
+    }
+
+    def get_base_queryset(self):
+        # Everything a row shows comes with the rows: the query count stays flat.
+        return PublishLogEntry.objects.select_related(
+            "page", "user", "user__wagtail_userprofile"
+        ).defer("history")
+
+    def get_ordering(self):
+        return ("-created_at", "-pk")
+
+    def get_filename(self):
+        return "live-publish-log"
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        # While an entry on this page is pending, its partial asks again (see index_results.html).
+        context["has_pending"] = any(
+            entry.status == PublishLogEntry.Status.PENDING for entry in context["object_list"]
+        )
+        context["refresh_url"] = self._results_url_with_query()
+        return context
+
+    def _results_url_with_query(self) -> str:
+        query = self.request.GET.urlencode()
+        return f"{self.index_results_url}?{query}" if query else self.index_results_url
+
+    def get_breadcrumbs_items(self):
+        return log_breadcrumbs({"url": "", "label": self.page_title})
+
+
+class PublishLogEntryView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """One update: what it sent, its status history, and its re-pushes."""
+
+    template_name = "wagtail_live_admin/log/entry.html"
+    header_icon = "history"
+
+    def get(self, request, *args, **kwargs):
+        # Looked up after the permission check: no 404-or-403 probing of ids.
+        self.entry = get_object_or_404(
+            PublishLogEntry.objects.select_related("page", "user", "republish_of"),
+            pk=kwargs["pk"],
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Update %(seq)s of %(channel_id)s") % {
+            "seq": f"#{self.entry.seq}",
+            "channel_id": self.entry.channel_id,
+        }
+
+    def get_breadcrumbs_items(self):
+        return log_breadcrumbs(
+            {"url": reverse("live_admin:log"), "label": _("Publish log")},
+            {"url": "", "label": f"{self.entry.channel_id} #{self.entry.seq}"},
+        )
+
+    def get_context_data(self, **kwargs):
+        entry = self.entry
+        history = [
+            {
+                **event,
+                "at": parse_datetime(event["at"]),
+                "label": PublishLogEntry.Status(event["status"]).label,
+            }
+            for event in entry.history
+        ]
+        payload = {"renders": entry.renders, "removals": entry.removals}
+        return super().get_context_data(
+            entry=entry,
+            # Shown escaped in <pre>: post HTML is never rendered in the admin's origin.
+            payload_json=json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True),
+            history=history,
+            republishes=entry.republishes.order_by("seq").select_related("user"),
+            log_url=f"{reverse('live_admin:log')}?{urlencode({'channel_id': entry.channel_id})}",
+            **kwargs,
+        )
