@@ -25,6 +25,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CLIENT_FRAME_BYTES": 1024,
     # Most frames the catch-up endpoint returns; a longer gap gets a snapshot instead.
     "CATCH_UP_MAX_FRAMES": 100,
+    # live_prune_log deletes publish log entries older than this many days (None: no
+    # age limit). Readers catch up from the log only as far back as it reaches.
+    "LOG_RETENTION_DAYS": 30,
+    # ... and sent entries beyond the newest this many of each channel (None: no cap).
+    # Failed and pending entries stay until the age limit, for a re-push.
+    "LOG_RETENTION_PER_CHANNEL": 1000,
 }
 
 
