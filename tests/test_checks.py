@@ -34,6 +34,24 @@ def test_a_publisher_of_the_wrong_kind_is_an_error():
     assert check_ids() == {"wagtail_live_admin.E002"}
 
 
+@override_settings(WAGTAIL_LIVE_PRESENCE_BACKEND="no.such.Presence")
+def test_a_presence_backend_that_cannot_be_imported_is_an_error():
+    [error] = [m for m in run_checks() if m.id == "wagtail_live_admin.E004"]
+    assert "no.such.Presence" in error.msg
+
+
+@override_settings(WAGTAIL_LIVE_PRESENCE_BACKEND="wagtail_live_admin.groups.live_group_name")
+def test_a_presence_backend_of_the_wrong_kind_is_an_error():
+    assert check_ids() == {"wagtail_live_admin.E005"}
+
+
+@override_settings(
+    WAGTAIL_LIVE_PRESENCE_BACKEND="wagtail_live_admin.presence.memory.MemoryPresence"
+)
+def test_a_presence_backend_named_by_its_path_passes():
+    assert check_ids() == set()
+
+
 @override_settings(CHANNEL_LAYERS={})
 def test_no_channel_layer_is_an_error():
     assert check_ids() == {"wagtail_live_admin.E003"}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from .conf import PREFIX, get_publisher_class, get_setting
+from .presence import PresenceBackend, get_presence_class
 from .publishers.websocket import BaseWebsocketPublisher
 
 IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
@@ -77,6 +78,33 @@ def check_channel_layer(app_configs, **kwargs):
                 "process only: readers served by another process miss every update.",
                 hint="Use channels_redis.core.RedisChannelLayer in production.",
                 id="wagtail_live_admin.W002",
+            )
+        ]
+    return []
+
+
+@register(Tags.compatibility)
+def check_presence_backend(app_configs, **kwargs):
+    path = get_setting("PRESENCE_BACKEND")
+    if not path:
+        return []
+    try:
+        backend_class = get_presence_class()
+    except ImportError as exc:
+        return [
+            Error(
+                f"{PREFIX}PRESENCE_BACKEND = {path!r} cannot be imported: {exc}",
+                hint="Give the dotted path of a PresenceBackend subclass, or remove the "
+                "setting to follow the channel layer.",
+                id="wagtail_live_admin.E004",
+            )
+        ]
+    if not (isinstance(backend_class, type) and issubclass(backend_class, PresenceBackend)):
+        return [
+            Error(
+                f"{PREFIX}PRESENCE_BACKEND = {path!r} is not a PresenceBackend subclass.",
+                hint="Subclass wagtail_live_admin.presence.PresenceBackend.",
+                id="wagtail_live_admin.E005",
             )
         ]
     return []

@@ -31,6 +31,16 @@ DEFAULTS: dict[str, Any] = {
     # ... and sent entries beyond the newest this many of each channel (None: no cap).
     # Failed and pending entries stay until the age limit, for a re-push.
     "LOG_RETENTION_PER_CHANNEL": 1000,
+    # Dotted path to the presence (subscriber count) backend class. None follows the
+    # channel layer: Redis with channels-redis, this process's memory otherwise.
+    "PRESENCE_BACKEND": None,
+    # Seconds a reader stays counted without a refresh. Each server process refreshes
+    # its readers every third of it, so a killed process stops counting within one TTL.
+    "PRESENCE_TTL": 60,
+    # Seconds between two samples of the subscriber counts (the dashboard's trend).
+    "PRESENCE_SAMPLE_INTERVAL": 60,
+    # Seconds of samples kept; older ones are dropped.
+    "PRESENCE_TREND_WINDOW": 86400,
 }
 
 

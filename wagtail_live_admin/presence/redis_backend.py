@@ -1,0 +1,187 @@
+"""``RedisPresence``: counts shared by every server process, in the channel layer's Redis.
+
+Keys, under the channel layer's prefix (``<slug>`` as in ``groups.channel_slug``):
+
+- ``<prefix>:live:presence:<slug>``: a sorted set of the channel's members, each scored
+  by its expiry (Unix time);
+- ``<prefix>:live:channels``: a sorted set of the slugs with members lately, scored by
+  their latest expiry, so the sampler knows which channels to sample;
+- ``<prefix>:live:trend:<slug>``: the channel's samples, ``"<slot>:<count>"`` scored
+  by the slot's start time;
+- ``<prefix>:live:slot:<slot>``: taken by the process that samples that slot.
+
+channels-redis' own group keys are never read: they outlive a crashed process by a day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+import weakref
+from collections.abc import Iterable
+from datetime import datetime
+
+import redis
+import redis.asyncio
+from channels.layers import get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
+
+from ..groups import channel_slug
+from .base import PresenceBackend, timestamp_to_datetime
+from .layer import connection_pool, layer_redis
+
+# Takes one slot's sample of every channel in the index, in one round trip; returns
+# -1 when another process took the slot first. Keys are built in the script, which
+# Redis Cluster would refuse; channels-redis does not support Cluster either.
+SAMPLE_SCRIPT = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[3]) then return -1 end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
+local slugs = redis.call('ZRANGE', KEYS[2], 0, -1)
+for _, slug in ipairs(slugs) do
+  local members = ARGV[7] .. slug
+  redis.call('ZREMRANGEBYSCORE', members, '-inf', ARGV[1])
+  local trend = ARGV[8] .. slug
+  redis.call('ZADD', trend, ARGV[2], ARGV[9] .. ':' .. redis.call('ZCARD', members))
+  redis.call('ZREMRANGEBYSCORE', trend, '-inf', ARGV[5])
+  redis.call('EXPIRE', trend, ARGV[6])
+end
+return #slugs
+"""
+
+
+class RedisPresence(PresenceBackend):
+    """Members in one sorted set per channel; the asyncio client writes, the sync one reads."""
+
+    def __init__(self, *, host: dict | None = None, prefix: str | None = None, **options) -> None:
+        super().__init__(**options)
+        if host is None or prefix is None:
+            found = layer_redis(get_channel_layer())
+            if found is None:
+                raise ImproperlyConfigured(
+                    "The Redis presence backend needs a channels-redis default channel layer "
+                    "(or a host and prefix of its own): the default layer is "
+                    f"{type(get_channel_layer()).__name__}."
+                )
+            host = found[0] if host is None else host
+            prefix = found[1] if prefix is None else prefix
+        self.host, self.prefix = dict(host), prefix
+        self._sync_client: redis.Redis | None = None
+        self._sync_lock = threading.Lock()
+        # redis-py's asyncio connections belong to the loop that opened them.
+        self._async_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._sampled_slot: int | None = None
+
+    # Keys and clients.
+
+    def members_key(self, channel_id: str) -> str:
+        return f"{self.prefix}:live:presence:{channel_slug(channel_id)}"
+
+    def trend_key(self, channel_id: str) -> str:
+        return f"{self.prefix}:live:trend:{channel_slug(channel_id)}"
+
+    @property
+    def index_key(self) -> str:
+        return f"{self.prefix}:live:channels"
+
+    def _seconds(self, seconds: float) -> int:
+        return math.ceil(seconds) + 1
+
+    def _client(self) -> redis.asyncio.Redis:
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.get(loop)
+        if client is None:
+            pool = connection_pool(self.host, asyncio=True)
+            client = self._async_clients[loop] = redis.asyncio.Redis(connection_pool=pool)
+        return client
+
+    def sync_client(self) -> redis.Redis:
+        with self._sync_lock:
+            if self._sync_client is None:
+                pool = connection_pool(self.host, asyncio=False)
+                self._sync_client = redis.Redis(connection_pool=pool)
+            return self._sync_client
+
+    # Writes, from the event loop.
+
+    def _write(self, pipe, members: dict[str, set[str]]) -> None:
+        expiry = time.time() + self.ttl
+        for channel_id, names in members.items():
+            key = self.members_key(channel_id)
+            pipe.zadd(key, dict.fromkeys(names, expiry))
+            pipe.expire(key, self._seconds(self.ttl))
+        # The index keeps a channel for two slots after its last member, for the fall to 0.
+        pipe.zadd(self.index_key, {channel_slug(channel_id): expiry for channel_id in members})
+        pipe.expire(self.index_key, self._seconds(self.ttl + 2 * self.sample_interval))
+
+    async def _add(self, channel_id: str, member: str) -> None:
+        async with self._client().pipeline(transaction=False) as pipe:
+            self._write(pipe, {channel_id: {member}})
+            await pipe.execute()
+
+    async def _remove(self, channel_id: str, member: str) -> None:
+        await self._client().zrem(self.members_key(channel_id), member)
+
+    async def _refresh(self, members: dict[str, set[str]]) -> None:
+        async with self._client().pipeline(transaction=False) as pipe:
+            self._write(pipe, members)
+            await pipe.execute()
+
+    async def _sample(self, now: float) -> None:
+        slot = self.slot(now)
+        if slot == self._sampled_slot:
+            return
+        at = slot * self.sample_interval
+        await self._client().eval(
+            SAMPLE_SCRIPT,
+            2,
+            f"{self.prefix}:live:slot:{slot}",
+            self.index_key,
+            now,
+            at,
+            max(1, int(self.sample_interval * 2000)),
+            now - 2 * self.sample_interval,
+            at - self.trend_window,
+            self._seconds(self.trend_window + self.sample_interval),
+            f"{self.prefix}:live:presence:",
+            f"{self.prefix}:live:trend:",
+            slot,
+        )
+        # Only once it is done: after a failure, the next tick tries the slot again.
+        self._sampled_slot = slot
+
+    # Reads, from anywhere (admin views run them in threads): one round trip each.
+
+    def counts(self, channel_ids: Iterable[str]) -> dict[str, int]:
+        channel_ids = list(dict.fromkeys(channel_ids))
+        if not channel_ids:
+            return {}
+        now = time.time()
+        with self.sync_client().pipeline(transaction=False) as pipe:
+            for channel_id in channel_ids:
+                key = self.members_key(channel_id)
+                pipe.zremrangebyscore(key, "-inf", now)
+                pipe.zcard(key)
+            results = pipe.execute()
+        return dict(zip(channel_ids, results[1::2], strict=True))
+
+    def trend(
+        self, channel_ids: Iterable[str], *, since: datetime
+    ) -> dict[str, list[tuple[datetime, int]]]:
+        channel_ids = list(dict.fromkeys(channel_ids))
+        if not channel_ids:
+            return {}
+        with self.sync_client().pipeline(transaction=False) as pipe:
+            for channel_id in channel_ids:
+                pipe.zrangebyscore(
+                    self.trend_key(channel_id), since.timestamp(), "+inf", withscores=True
+                )
+            results = pipe.execute()
+        return {
+            channel_id: [
+                (timestamp_to_datetime(at), int(sample.rsplit(b":", 1)[1]))
+                for sample, at in samples
+            ]
+            for channel_id, samples in zip(channel_ids, results, strict=True)
+        }
