@@ -1,17 +1,22 @@
-"""The websocket consumer and the Channels publisher, on both channel layers."""
+"""The websocket consumer, the Channels publisher and presence, on both channel layers."""
 
 import json
+import uuid
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
+from django.test import override_settings
 
 from tests.asgi import application
 from tests.conftest import make_live_page
 from tests.posts import draft_of, editor_adds, publish, remove_post, set_post_shown, set_post_text
+from tests.services import free_port
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.blocks import render_live_post
+from wagtail_live_admin.presence import get_presence
+from wagtail_live_admin.presence.redis_backend import RedisPresence
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -208,3 +213,79 @@ async def test_a_bad_client_frame_closes_only_that_socket(channel_layer_name, li
     await add()
     assert "Still live" in json.dumps(await receive_frame(good))
     await good.disconnect()
+
+
+# Presence: the reader's count follows the socket.
+
+
+class UnreachableRedisPresence(RedisPresence):
+    """The Redis backend, pointed at a port where no Redis listens."""
+
+    def __init__(self):
+        super().__init__(host={"address": f"redis://127.0.0.1:{free_port()}/0"}, prefix="gone")
+
+
+async def counted_channel(home):
+    channel_id = f"counted-{uuid.uuid4().hex[:8]}"  # no reader of another test in the count
+    await database_sync_to_async(make_live_page)(home, title="Counted", channel_id=channel_id)
+    return channel_id
+
+
+def count(channel_id):
+    return get_presence().counts([channel_id])[channel_id]
+
+
+async def test_readers_are_counted_while_connected(channel_layer_name, home):
+    channel_id = await counted_channel(home)
+    first, connected, _ = await subscribe(channel_id)
+    assert connected and count(channel_id) == 1
+    second, connected, _ = await subscribe(channel_id)
+    assert connected and count(channel_id) == 2
+    await first.disconnect()
+    assert count(channel_id) == 1
+    await second.disconnect()
+    assert count(channel_id) == 0
+    await get_presence().aclose()
+
+
+async def test_a_reader_closed_for_a_bad_frame_is_uncounted_on_disconnect(channel_layer_name, home):
+    channel_id = await counted_channel(home)
+    reader, _, _ = await subscribe(channel_id)
+    await reader.send_to(text_data="not json")
+    assert (await reader.receive_output(timeout=5))["code"] == 4400
+    await reader.disconnect()  # what the browser answers to the close
+    assert count(channel_id) == 0
+    await get_presence().aclose()
+
+
+async def test_refused_readers_are_never_counted(channel_layer_name, home):
+    from wagtail.models import PageViewRestriction
+
+    channel_id = await counted_channel(home)
+    await database_sync_to_async(PageViewRestriction.objects.create)(
+        page=await database_sync_to_async(LiveBlogPage.objects.get)(channel_id=channel_id),
+        restriction_type=PageViewRestriction.LOGIN,
+    )
+    forbidden, _, _ = await subscribe(channel_id)
+    unknown, _, _ = await subscribe("no-such-channel")
+    assert (await forbidden.receive_output(timeout=5))["code"] == 4403
+    assert (await unknown.receive_output(timeout=5))["code"] == 4404
+    # Still open on our side: had they been counted, they would count now.
+    assert get_presence().counts([channel_id, "no-such-channel"]) == {
+        channel_id: 0,
+        "no-such-channel": 0,
+    }
+
+
+@override_settings(WAGTAIL_LIVE_PRESENCE_BACKEND="tests.test_consumers.UnreachableRedisPresence")
+async def test_a_presence_outage_costs_the_reader_nothing(channel_layer_name, home, caplog):
+    channel_id = await counted_channel(home)
+    reader, connected, _ = await subscribe(channel_id)
+    assert connected
+    await reader.send_to(text_data='{"type": "ping"}')
+    assert json.loads(await reader.receive_from()) == {"type": "pong"}
+    await reader.disconnect()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(f"Presence join failed on channel '{channel_id}'" in m for m in warnings)
+    assert any(f"Presence leave failed on channel '{channel_id}'" in m for m in warnings)
+    await get_presence().aclose()

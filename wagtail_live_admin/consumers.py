@@ -1,7 +1,8 @@
 """``LiveConsumer``: one reader's websocket on a live page's channel.
 
-It is thin: it admits the reader, joins the channel's group and forwards frames
-that the publisher encoded once. It writes nothing and renders nothing.
+It is thin: it admits the reader, joins the channel's group, counts the reader
+(``presence``) and forwards frames that the publisher encoded once. It writes nothing
+to the database and renders nothing.
 """
 
 import json
@@ -13,6 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from .access import can_view, get_live_page
 from .conf import get_setting
 from .groups import live_group_name
+from .presence import get_presence
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ def _admission(channel_id: str, scope) -> int | None:
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
+    channel_id = None
     group_name = None
 
     async def connect(self):
@@ -44,14 +47,25 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=refusal)
             return
-        # Join before accepting, so no update falls between the two.
+        # Join before accepting, so no update falls between the two, and so that an
+        # open socket is a counted one.
+        self.channel_id = channel_id
         self.group_name = live_group_name(channel_id)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self._presence("join")
         await self.accept()
 
     async def disconnect(self, code):
         if self.group_name is not None:
+            await self._presence("leave")
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def _presence(self, action: str) -> None:
+        # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
+        try:
+            await getattr(get_presence(), action)(self.channel_id, self.channel_name)
+        except Exception as exc:
+            logger.warning("Presence %s failed on channel %r: %r", action, self.channel_id, exc)
 
     async def receive(self, text_data=None, bytes_data=None):
         """Answer the one message readers may send, ``{"type": "ping"}``; close on anything else."""
