@@ -121,6 +121,11 @@ def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:
 IN_MEMORY_LAYER = {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 CHANNEL_LAYERS = {"default": redis_layer(REDIS_URL) if REDIS_URL else IN_MEMORY_LAYER}
 
+# Servers that a test starts count readers with a shorter TTL, so that it can wait one
+# out (tests/test_presence_processes.py).
+if os.environ.get("WAGTAIL_LIVE_TEST_PRESENCE_TTL"):
+    WAGTAIL_LIVE_PRESENCE_TTL = float(os.environ["WAGTAIL_LIVE_TEST_PRESENCE_TTL"])
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 STATIC_URL = "/static/"

@@ -1,0 +1,79 @@
+"""Two daphne processes share one Redis: counts add up, and a killed one drops out in a TTL."""
+
+import signal
+import time
+import uuid
+from contextlib import ExitStack
+
+import pytest
+from django.test import override_settings
+from websockets.sync.client import connect
+
+from tests.conftest import make_live_page
+from tests.servers import DaphneServer
+from tests.services import require_redis
+from tests.settings import redis_layer
+from wagtail_live_admin.presence import get_presence
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+TTL = 3.0
+
+
+def wait_for_count(channel_id, expected, timeout):
+    """Poll the count until it is ``expected``; return how long that took."""
+    started = time.monotonic()
+    while (count := get_presence().counts([channel_id])[channel_id]) != expected:
+        assert time.monotonic() - started < timeout, f"count {count}, expected {expected}"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def open_reader(sockets, server, channel_id):
+    socket = sockets.enter_context(
+        connect(f"{server.ws_url}/ws/channel/{channel_id}/", origin=server.url, open_timeout=10)
+    )
+    socket.send('{"type": "ping"}')
+    assert socket.recv(timeout=5) == '{"type":"pong"}'
+    return socket
+
+
+def test_counts_add_up_across_processes_and_a_killed_one_stops_counting(home):
+    url = require_redis()
+    channel_id = f"presence-{uuid.uuid4().hex[:8]}"
+    make_live_page(home, channel_id=channel_id)
+    env = {"REDIS_URL": url, "WAGTAIL_LIVE_TEST_PRESENCE_TTL": str(TTL)}
+    survivor, victim = DaphneServer(env=env), DaphneServer(env=env)
+    with (
+        ExitStack() as sockets,
+        # The servers' layer: the same Redis, and the same prefix (tests/settings.py).
+        override_settings(CHANNEL_LAYERS={"default": redis_layer(url)}),
+    ):
+        sockets.callback(victim.stop)
+        sockets.callback(survivor.stop)
+        survivor.start(), victim.start()
+        kept = [open_reader(sockets, survivor, channel_id) for _ in range(3)]
+        for _ in range(2):
+            open_reader(sockets, victim, channel_id)
+        wait_for_count(channel_id, 5, timeout=2)
+
+        # A reader who closes the page is uncounted at once, not after a TTL.
+        kept.pop().close()
+        assert wait_for_count(channel_id, 4, timeout=2) < 1
+
+        victim.process.send_signal(signal.SIGKILL)
+        victim.process.wait()
+        # Its readers were refreshed a third of a TTL ago at most, and are not any more.
+        took = wait_for_count(channel_id, 2, timeout=TTL + 2)
+        assert TTL / 3 <= took <= TTL + 1, took
+
+        # The survivor's readers outlive many TTLs: its process refreshes them.
+        time.sleep(TTL * 1.5)
+        assert get_presence().counts([channel_id]) == {channel_id: 2}
+        for socket in kept:
+            socket.send('{"type": "ping"}')
+            assert socket.recv(timeout=5) == '{"type":"pong"}'
