@@ -150,3 +150,6 @@ LOGGING = {
 # The tests run with DEBUG off and, by default, the in-memory layer on purpose;
 # tests/test_checks.py checks W002 itself.
 SILENCED_SYSTEM_CHECKS = ["wagtail_live_admin.W002"]
+
+# The browser tests wait for the Live dashboard to refresh: refresh every second.
+WAGTAIL_LIVE_DASHBOARD_POLL_INTERVAL = 1

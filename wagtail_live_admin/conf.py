@@ -8,6 +8,7 @@ has one table per setting, and a test keeps the two in step.
 from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -41,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "PRESENCE_SAMPLE_INTERVAL": 60,
     # Seconds of samples kept; older ones are dropped.
     "PRESENCE_TREND_WINDOW": 86400,
+    # Seconds between refreshes of the Live dashboard's counts (and the editor's "watching").
+    "DASHBOARD_POLL_INTERVAL": 5,
 }
 
 
@@ -49,6 +52,15 @@ def get_setting(name: str) -> Any:
     if name not in DEFAULTS:
         raise KeyError(f"Unknown wagtail-live-admin setting {name!r}; known: {sorted(DEFAULTS)}")
     return getattr(settings, PREFIX + name, DEFAULTS[name])
+
+
+def page_model_label() -> str:
+    """Wagtail 8 names its (swappable) page model in a setting; Wagtail 7 has none."""
+    return getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
+
+def get_page_model():
+    return apps.get_model(page_model_label())
 
 
 @cache

@@ -17,5 +17,5 @@ class LiveMenuItem(MenuItem):
 def live_menu_item() -> LiveMenuItem:
     # After Pages, Images, Documents and Snippets (100-300 in Wagtail's own items).
     return LiveMenuItem(
-        _("Live"), reverse("live_admin:log"), name="live", icon_name="view", order=350
+        _("Live"), reverse("live_admin:dashboard"), name="live", icon_name="view", order=350
     )

@@ -19,6 +19,7 @@ from ..blocks import LivePostBlock, render_live_post
 from ..conf import get_setting
 from ..diffing import POST_TYPE, bound_posts, created_at, diff_posts
 from ..drafts import carry_into_draft
+from ..panels import LiveWatchersPanel
 from ..signals import live_page_update
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class LivePageMixin(models.Model):
         [(POST_TYPE, LivePostBlock())], blank=True, verbose_name=_("live posts")
     )
 
-    panels = [FieldPanel("channel_id"), FieldPanel("live_posts")]
+    panels = [FieldPanel("channel_id"), LiveWatchersPanel(), FieldPanel("live_posts")]
 
     # A copy is a new page with a channel of its own (channel ids are unique).
     exclude_fields_in_copy = ["channel_id"]

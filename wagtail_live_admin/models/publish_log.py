@@ -9,10 +9,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..conf import page_model_label
 from ..frames import encode_frame
 
-# Wagtail 8 names the page model in a setting (swappable); Wagtail 7 has none.
-PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+PAGE_MODEL = page_model_label()
 
 
 class ChannelSequence(models.Model):

@@ -14,21 +14,16 @@ from wagtail.admin.views.reports import ReportView
 
 from ..filters import PublishLogFilterSet
 from ..models import PublishLogEntry
+from .dashboard import dashboard_breadcrumbs
 from .permissions import LivePermissionRequiredMixin
-
-
-def log_breadcrumbs(*items):
-    return [
-        {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-        *items,
-    ]
+from .refresh import RefreshingResultsMixin
 
 
 class StatusColumn(Column):
     cell_template_name = "wagtail_live_admin/log/status_cell.html"
 
 
-class PublishLogView(LivePermissionRequiredMixin, ReportView):
+class PublishLogView(LivePermissionRequiredMixin, RefreshingResultsMixin, ReportView):
     """Every update of every channel, newest first; ``?channel_id=`` narrows it to one."""
 
     template_name = "wagtail_live_admin/log/index.html"
@@ -107,15 +102,10 @@ class PublishLogView(LivePermissionRequiredMixin, ReportView):
         context["has_pending"] = any(
             entry.status == PublishLogEntry.Status.PENDING for entry in context["object_list"]
         )
-        context["refresh_url"] = self._results_url_with_query()
         return context
 
-    def _results_url_with_query(self) -> str:
-        query = self.request.GET.urlencode()
-        return f"{self.index_results_url}?{query}" if query else self.index_results_url
-
     def get_breadcrumbs_items(self):
-        return log_breadcrumbs({"url": "", "label": self.page_title})
+        return dashboard_breadcrumbs({"url": "", "label": self.page_title})
 
 
 class PublishLogEntryView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -139,7 +129,7 @@ class PublishLogEntryView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin
         }
 
     def get_breadcrumbs_items(self):
-        return log_breadcrumbs(
+        return dashboard_breadcrumbs(
             {"url": reverse("live_admin:log"), "label": _("Publish log")},
             {"url": "", "label": f"{self.entry.channel_id} #{self.entry.seq}"},
         )

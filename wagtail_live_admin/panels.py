@@ -1,0 +1,49 @@
+"""The page editor's "N watching now", for pages that mix in ``LivePageMixin``.
+
+Imported by the models, so everything beyond Wagtail's panel base is imported when
+the panel renders: the app's models are not loaded yet when this module is.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import Panel
+
+
+class LiveWatchersPanel(Panel):
+    """ "N watching now" in the editor of a live page, refreshed like the dashboard.
+
+    Shown to users who may view the Live dashboard, on pages that are live.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("heading", _("Readers"))
+        super().__init__(**kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_live_admin/panels/watchers.html"
+
+        def is_shown(self):
+            from .permissions import can_view_live
+
+            page = self.instance
+            return bool(
+                getattr(page, "live", False)
+                and getattr(page, "channel_id", None)
+                and can_view_live(self.request.user)
+            )
+
+        def get_context_data(self, parent_context=None):
+            from .conf import get_setting
+            from .presence import get_presence
+
+            context = super().get_context_data(parent_context)
+            channel_id = self.instance.channel_id
+            context.update(
+                channel_id=channel_id,
+                live=True,
+                count=get_presence().counts([channel_id])[channel_id],
+                watching_url=reverse("live_admin:watching", args=[channel_id]),
+                channel_url=reverse("live_admin:channel", args=[channel_id]),
+                poll_interval=get_setting("DASHBOARD_POLL_INTERVAL"),
+            )
+            return context

@@ -1,0 +1,76 @@
+"""What the Live dashboard shows per channel, fetched for a whole page of rows at once.
+
+A fixed number of queries and Redis round trips whatever the number of channels:
+the dashboard's cost must not grow with the site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, OuterRef, Subquery
+from django.utils import timezone
+
+from .conf import get_setting
+from .models import ChannelSequence, PublishLogEntry
+from .presence import get_presence
+from .trend import bucket_samples
+
+DAY = timedelta(hours=24)
+SPARKLINE_BUCKETS = 48
+
+
+@dataclass
+class ChannelStats:
+    subscribers: int = 0
+    peak: int = 0  # the most subscribers in the last 24 h (or the trend window if shorter)
+    trend: list[int] = field(default_factory=list)  # SPARKLINE_BUCKETS values, oldest first
+    last_entry: PublishLogEntry | None = None
+    failures: int = 0  # failed publishes in the last 24 h
+
+
+def trend_window() -> timedelta:
+    return timedelta(seconds=get_setting("PRESENCE_TREND_WINDOW"))
+
+
+def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str, ChannelStats]:
+    ids = list(dict.fromkeys(channel_ids))
+    if not ids:
+        return {}
+    now = timezone.now()
+    presence = get_presence()
+    since = now - trend_window()
+    counts = presence.counts(ids)
+    trends = presence.trend(ids, since=since)
+    last_entries = {
+        entry.channel_id: entry
+        for entry in PublishLogEntry.objects.filter(
+            channel_id__in=ids,
+            seq=Subquery(
+                ChannelSequence.objects.filter(channel_id=OuterRef("channel_id")).values(
+                    "last_seq"
+                )[:1]
+            ),
+        ).only("channel_id", "seq", "status", "error", "created_at")
+    }
+    failures = dict(
+        PublishLogEntry.objects.filter(
+            channel_id__in=ids, status=PublishLogEntry.Status.FAILED, created_at__gte=now - DAY
+        )
+        .order_by()
+        .values_list("channel_id")
+        .annotate(count=Count("pk"))
+    )
+    stats = {}
+    for channel_id in ids:
+        # The count now is the trend's latest point (samples are taken once a minute).
+        samples = [*trends.get(channel_id, []), (now, counts.get(channel_id, 0))]
+        stats[channel_id] = ChannelStats(
+            subscribers=counts.get(channel_id, 0),
+            peak=max(count for at, count in samples if at >= now - DAY),
+            trend=bucket_samples(samples, since=since, until=now, buckets=buckets),
+            last_entry=last_entries.get(channel_id),
+            failures=failures.get(channel_id, 0),
+        )
+    return stats

@@ -1,0 +1,49 @@
+"""Subscriber trends drawn as SVG on the server: no chart library, and readable as text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+def bucket_samples(
+    samples: list[tuple[datetime, int]], *, since: datetime, until: datetime, buckets: int
+) -> list[int]:
+    """The highest sample in each of ``buckets`` equal spans from ``since`` to ``until``.
+
+    A span without a sample counts 0: presence samples only channels someone watches.
+    """
+    values = [0] * buckets
+    span = (until - since).total_seconds() / buckets
+    for at, count in samples:
+        if not since <= at <= until:
+            continue
+        # A sample taken at ``until`` itself belongs to the last span.
+        index = min(int((at - since).total_seconds() // span), buckets - 1)
+        values[index] = max(values[index], count)
+    return values
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The geometry of a line chart of ``values`` in a ``width`` x ``height`` box."""
+
+    values: list[int]
+    width: int
+    height: int
+
+    @property
+    def peak(self) -> int:
+        return max(self.values, default=0)
+
+    @property
+    def points(self) -> str:
+        """The polyline's points; the highest value touches the top, 0 the bottom."""
+        if not self.values:
+            return ""
+        step = self.width / max(len(self.values) - 1, 1)
+        scale = (self.height - 2) / (self.peak or 1)  # 1px margin keeps the line visible
+        return " ".join(
+            f"{index * step:.1f},{self.height - 1 - value * scale:.1f}"
+            for index, value in enumerate(self.values)
+        )
