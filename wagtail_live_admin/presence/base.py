@@ -91,12 +91,14 @@ class PresenceBackend:
         Members are left in place: they expire within one TTL.
         """
         task, self._refresher = self._refresher, None
-        if task is None or task.done():
+        if task is None or task.done() or task.get_loop().is_closed():
+            return
+        if task.get_loop() is not asyncio.get_running_loop():
+            task.get_loop().call_soon_threadsafe(task.cancel)
             return
         task.cancel()
-        if task.get_loop() is asyncio.get_running_loop():
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     # What each backend implements.
 
@@ -140,19 +142,26 @@ class PresenceBackend:
             return {channel_id: set(members) for channel_id, members in self._local.items()}
 
     async def _refresh_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.tick)
-            try:
-                await self._refresh_once()
-            except Exception as exc:
-                # An outage must not end the task: members come back once it is over.
-                if not self._failing:
-                    logger.warning("Could not refresh live subscriber counts: %r", exc)
-                self._failing = True
-            else:
-                if self._failing:
-                    logger.warning("Live subscriber counts are refreshed again.")
-                self._failing = False
+        try:
+            while True:
+                await asyncio.sleep(self.tick)
+                try:
+                    await self._refresh_once()
+                except Exception as exc:
+                    # An outage must not end the task: members come back once it is over.
+                    if not self._failing:
+                        logger.warning("Could not refresh live subscriber counts: %r", exc)
+                    self._failing = True
+                else:
+                    if self._failing:
+                        logger.warning("Live subscriber counts are refreshed again.")
+                    self._failing = False
+        finally:
+            # Cancelled by aclose(), or by the event loop shutting down.
+            await self._release()
+
+    async def _release(self) -> None:
+        """Let go of what this event loop holds (its connections), as the loop's task ends."""
 
     async def _refresh_once(self) -> None:
         """Refresh this process's members and take the current slot's sample if it is due."""

@@ -103,6 +103,20 @@ class RedisPresence(PresenceBackend):
                 self._sync_client = redis.Redis(connection_pool=pool)
             return self._sync_client
 
+    async def _release(self) -> None:
+        client = self._async_clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose(close_connection_pool=True)
+
+    async def aclose(self) -> None:
+        """Stop refreshing and sampling, and close this backend's connections."""
+        await super().aclose()
+        await self._release()
+        with self._sync_lock:
+            client, self._sync_client = self._sync_client, None
+        if client is not None:
+            client.connection_pool.disconnect()
+
     # Writes, from the event loop.
 
     def _write(self, pipe, members: dict[str, set[str]]) -> None:
