@@ -1,10 +1,14 @@
+import uuid
+
 import pytest
+from asgiref.sync import async_to_sync
 from django.test import override_settings
 from wagtail.models import Page
 
 from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
 from tests.testapp.models import LiveBlogPage
+from wagtail_live_admin.presence import get_presence
 
 
 @pytest.fixture
@@ -36,3 +40,22 @@ def channel_layer_name(request, settings):
     layer = redis_layer(require_redis()) if request.param == "redis" else IN_MEMORY_LAYER
     with override_settings(CHANNEL_LAYERS={"default": layer}):
         yield request.param
+
+
+@pytest.fixture
+def watch():
+    """Make readers join a channel through the configured presence backend (memory or Redis).
+
+    Presence outlives a test (in this process, or in Redis): the readers leave after it.
+    """
+    joined = []
+
+    def join(channel_id: str, readers: int) -> None:
+        for _ in range(readers):
+            member = f"reader-{uuid.uuid4().hex}"
+            async_to_sync(get_presence().join)(channel_id, member)
+            joined.append((channel_id, member))
+
+    yield join
+    for channel_id, member in joined:
+        async_to_sync(get_presence().leave)(channel_id, member)

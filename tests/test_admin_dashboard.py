@@ -1,38 +1,16 @@
 """The Live dashboard, its counts endpoint, the channel page and the editor's and home panels."""
 
 import json
-import uuid
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_live_page
 from tests.staff import EDITOR, LEVELS, SUPERUSER, VIEWER, make_staff
 from wagtail_live_admin.models import PublishLogEntry
-from wagtail_live_admin.presence import get_presence
 
 Status = PublishLogEntry.Status
-
-
-_joined = []
-
-
-def watch(channel_id, readers):
-    """Readers join the channel through the configured presence backend (memory or Redis)."""
-    for number in range(readers):
-        member = f"reader-{uuid.uuid4().hex}-{number}"
-        async_to_sync(get_presence().join)(channel_id, member)
-        _joined.append((channel_id, member))
-
-
-@pytest.fixture(autouse=True)
-def readers_leave():
-    # Presence outlives a test (in this process, or in Redis): each test's readers leave.
-    yield
-    while _joined:
-        async_to_sync(get_presence().leave)(*_joined.pop())
 
 
 def dashboard_urls(page):
@@ -65,7 +43,7 @@ def test_only_users_with_the_view_permission_see_the_dashboard_and_panels(client
     assert (f'data-live-watching="{live_page.channel_id}"' in editor) is allowed
 
 
-def test_the_dashboard_lists_live_pages_with_their_numbers(client, home):
+def test_the_dashboard_lists_live_pages_with_their_numbers(client, home, watch):
     marathon = make_live_page(home, title="Marathon", channel_id="marathon")
     make_live_page(home, title="Cup final", channel_id="cup-final")
     make_live_page(home, title="Draft", channel_id="draft", live=False)
@@ -118,7 +96,7 @@ def test_the_query_count_does_not_grow_with_live_pages(client, home):
     assert few == many
 
 
-def test_the_counts_endpoint_for_monitoring(client, home):
+def test_the_counts_endpoint_for_monitoring(client, home, watch):
     make_live_page(home, title="Marathon", channel_id="marathon")
     cup = make_live_page(home, title="Cup final", channel_id="cup-final")
     watch("marathon", 2)
@@ -138,7 +116,7 @@ def test_the_counts_endpoint_for_monitoring(client, home):
     assert {row["channel_id"] for row in body["channels"]} == {"marathon", "cup-final"}
 
 
-def test_the_watching_partial_stops_polling_once_the_page_is_offline(client, live_page):
+def test_the_watching_partial_stops_polling_once_the_page_is_offline(client, live_page, watch):
     watch(live_page.channel_id, 2)
     client.force_login(make_staff(VIEWER))
     url = f"/admin/live/channels/{live_page.channel_id}/watching/"
@@ -149,7 +127,7 @@ def test_the_watching_partial_stops_polling_once_the_page_is_offline(client, liv
     assert response.status_code == 286 and b"not live" in response.content
 
 
-def test_the_channel_page_shows_the_trend_as_a_chart_and_a_table(client, live_page):
+def test_the_channel_page_shows_the_trend_as_a_chart_and_a_table(client, live_page, watch):
     watch(live_page.channel_id, 1)
     client.force_login(make_staff(VIEWER))
     html = client.get(f"/admin/live/channels/{live_page.channel_id}/").content.decode()

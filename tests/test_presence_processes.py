@@ -1,11 +1,14 @@
 """Two daphne processes share one Redis: counts add up, and a killed one drops out in a TTL."""
 
+import json
 import signal
 import time
 import uuid
 from contextlib import ExitStack
+from urllib.request import Request, urlopen
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from websockets.sync.client import connect
 
@@ -13,6 +16,7 @@ from tests.conftest import make_live_page
 from tests.servers import DaphneServer
 from tests.services import require_redis
 from tests.settings import redis_layer
+from tests.staff import VIEWER, make_staff
 from wagtail_live_admin.presence import get_presence
 
 pytestmark = [
@@ -33,6 +37,14 @@ def wait_for_count(channel_id, expected, timeout):
     return time.monotonic() - started
 
 
+def dashboard_counts(server, session_id) -> dict:
+    """What the Live admin's counts endpoint of ``server`` answers a signed-in user."""
+    request = Request(f"{server.url}/admin/live/counts/")
+    request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={session_id}")
+    with urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
 def open_reader(sockets, server, channel_id):
     socket = sockets.enter_context(
         connect(f"{server.ws_url}/ws/channel/{channel_id}/", origin=server.url, open_timeout=10)
@@ -42,10 +54,12 @@ def open_reader(sockets, server, channel_id):
     return socket
 
 
-def test_counts_add_up_across_processes_and_a_killed_one_stops_counting(home):
+def test_counts_add_up_across_processes_and_a_killed_one_stops_counting(home, client):
     url = require_redis()
     channel_id = f"presence-{uuid.uuid4().hex[:8]}"
     make_live_page(home, channel_id=channel_id)
+    client.force_login(make_staff(VIEWER))  # a session both servers read from the database
+    session_id = client.cookies[settings.SESSION_COOKIE_NAME].value
     env = {"REDIS_URL": url, "WAGTAIL_LIVE_TEST_PRESENCE_TTL": str(TTL)}
     survivor, victim = DaphneServer(env=env), DaphneServer(env=env)
     with (
@@ -60,6 +74,11 @@ def test_counts_add_up_across_processes_and_a_killed_one_stops_counting(home):
         for _ in range(2):
             open_reader(sockets, victim, channel_id)
         wait_for_count(channel_id, 5, timeout=2)
+        # The dashboard tells the same, whichever process serves it.
+        for server in (survivor, victim):
+            counts = dashboard_counts(server, session_id)
+            assert counts["total"] == 5
+            assert [row["subscribers"] for row in counts["channels"]] == [5]
 
         # A reader who closes the page is uncounted at once, not after a TTL.
         kept.pop().close()
@@ -70,6 +89,7 @@ def test_counts_add_up_across_processes_and_a_killed_one_stops_counting(home):
         # Its readers were refreshed a third of a TTL ago at most, and are not any more.
         took = wait_for_count(channel_id, 2, timeout=TTL + 2)
         assert TTL / 3 <= took <= TTL + 1, took
+        assert dashboard_counts(survivor, session_id)["total"] == 2
 
         # The survivor's readers outlive many TTLs: its process refreshes them.
         time.sleep(TTL * 1.5)

@@ -38,6 +38,15 @@ def test_a_publish_is_logged_as_sent_with_what_was_sent(
     assert entry.removals == [] and entry.sent_at and entry.duration_ms is not None
 
 
+def test_the_entry_records_how_many_readers_it_went_to(
+    live_page, watch, django_capture_on_commit_callbacks
+):
+    watch(live_page.channel_id, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        live_page.add_live_post(post_value("Two readers", message_id="m1"))
+    assert PublishLogEntry.objects.get().subscribers == 2
+
+
 def test_seq_grows_by_one_per_publish_of_a_channel(live_page):
     for number in range(3):
         live_page.add_live_post(post_value(f"Post {number}", message_id=f"m{number}"))

@@ -14,6 +14,7 @@ from wagtail.log_actions import get_active_log_context
 from ..consumers import LiveConsumer
 from ..groups import live_group_name
 from ..models import PublishLogEntry
+from ..presence import get_presence
 from ..routing import websocket_urlpatterns
 from .websocket import BaseWebsocketPublisher
 
@@ -56,13 +57,25 @@ def deliver(entry: PublishLogEntry) -> bool:
         )
         entry.mark(PublishLogEntry.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         return False
+    duration_ms = (time.perf_counter() - started) * 1000
     entry.mark(
         PublishLogEntry.Status.SENT,
         error="",
         sent_at=timezone.now(),
-        duration_ms=(time.perf_counter() - started) * 1000,
+        duration_ms=duration_ms,
+        subscribers=readers_now(entry.channel_id),
     )
     return True
+
+
+def readers_now(channel_id: str) -> int | None:
+    """How many readers the update went to (None when presence cannot tell)."""
+    try:
+        return get_presence().counts([channel_id])[channel_id]
+    except Exception as exc:
+        # The update went out: an unanswered count must not turn it into a failure.
+        logger.warning("Could not count the readers of channel %r: %r", channel_id, exc)
+        return None
 
 
 class DjangoChannelsPublisher(BaseWebsocketPublisher):
