@@ -3,6 +3,8 @@
 import threading
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.test import override_settings
 from wagtail.log_actions import LogContext
@@ -11,6 +13,7 @@ from tests.posts import draft_of, edit_form_data, editor_adds, post_value, publi
 from tests.services import free_port
 from tests.settings import redis_layer
 from tests.testapp.models import LiveBlogPage
+from wagtail_live_admin.groups import live_group_name
 from wagtail_live_admin.models import ChannelSequence, PublishLogEntry
 
 Status = PublishLogEntry.Status
@@ -131,3 +134,18 @@ def test_the_editor_is_warned_when_the_live_update_fails(live_page, admin_client
     assert any("did not reach readers" in text for text in texts), texts
     assert "Goal" in LiveBlogPage.objects.get(pk=live_page.pk).live_posts[0].render()
     assert PublishLogEntry.objects.get().status == Status.FAILED
+
+
+def test_an_entry_pruned_before_its_send_is_still_sent(
+    live_page, django_capture_on_commit_callbacks
+):
+    layer = get_channel_layer()
+    listener = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(live_group_name(live_page.channel_id), listener)
+    with django_capture_on_commit_callbacks() as callbacks:
+        live_page.add_live_post(post_value("Sent anyway", message_id="m1"))
+    PublishLogEntry.objects.all().delete()  # as live_prune_log --days 0 would
+    for callback in callbacks:
+        callback()  # sends, and does not raise for the missing row
+    message = async_to_sync(layer.receive)(listener)
+    assert "Sent anyway" in message["frame"]

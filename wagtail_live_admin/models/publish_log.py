@@ -181,5 +181,7 @@ class PublishLogEntry(models.Model):
         """Record the outcome of one attempt to send this entry."""
         event = history_event(status, timezone.now(), fields.get("error", ""))
         fields.update(status=status, attempts=F("attempts") + 1, history=[*self.history, event])
-        type(self)._default_manager.filter(pk=self.pk).update(**fields)
-        self.refresh_from_db(fields=list(fields))
+        # The row may be gone (live_prune_log --days 0 between publish and send):
+        # then there is nothing left to record the outcome on.
+        if type(self)._default_manager.filter(pk=self.pk).update(**fields):
+            self.refresh_from_db(fields=list(fields))
