@@ -182,7 +182,7 @@ def test_the_rate_limits_one_user_on_one_channel(home, live_page, capture, user)
     with pytest.raises(Throttled) as refused:
         republish(entries[2], user)
     assert 0 < refused.value.wait <= 60
-    assert "2 times in the last minute" in str(refused.value)
+    assert "channel “match-day.1” 2 times a minute, and you have." in str(refused.value)
     assert "Try again in" in str(refused.value)
     assert not entries[2].republishes.exists()
     # Another user, or another channel, is not held back.

@@ -49,16 +49,14 @@ class Throttled(RepublishRefused):
     def __init__(self, channel_id: str, wait: int):
         self.channel_id, self.wait = channel_id, wait
         rate = get_setting("REPUBLISH_RATE")
-        super().__init__(
-            ngettext(
-                "You have re-pushed channel “%(channel_id)s” %(rate)s times in the last "
-                "minute, the most allowed. Try again in %(wait)s second.",
-                "You have re-pushed channel “%(channel_id)s” %(rate)s times in the last "
-                "minute, the most allowed. Try again in %(wait)s seconds.",
-                wait,
-            )
-            % {"channel_id": channel_id, "rate": rate, "wait": wait}
+        names = {"channel_id": channel_id, "rate": rate, "wait": wait}
+        limit = ngettext(
+            "You may re-push channel “%(channel_id)s” %(rate)s time a minute, and you have.",
+            "You may re-push channel “%(channel_id)s” %(rate)s times a minute, and you have.",
+            rate,
         )
+        retry = ngettext("Try again in %(wait)s second.", "Try again in %(wait)s seconds.", wait)
+        super().__init__(f"{limit % names} {retry % names}")
 
 
 def not_live_message(channel_id: str) -> str:
