@@ -6,6 +6,7 @@ from .models import CHANNEL_ID_PATTERN
 from .views.channel import ChannelView, CountsView, WatchingView
 from .views.dashboard import DashboardView
 from .views.log import PublishLogEntryView, PublishLogView
+from .views.republish import RepublishFailedView, RepublishRowView, RepublishView, ResyncView
 
 app_name = "live_admin"
 
@@ -20,4 +21,9 @@ urlpatterns = [
     path("log/", PublishLogView.as_view(), name="log"),
     path("log/results/", PublishLogView.as_view(results_only=True), name="log_results"),
     path("log/<int:pk>/", PublishLogEntryView.as_view(), name="entry"),
+    # Re-push (wagtail_live_admin.republish): GET shows what would be sent, POST sends.
+    path("log/<int:pk>/republish/", RepublishView.as_view(), name="republish"),
+    path("log/<int:pk>/republish/row/", RepublishRowView.as_view(), name="republish_row"),
+    path("log/republish-failed/", RepublishFailedView.as_view(), name="republish_failed"),
+    path("channels/<str:channel_id>/resync/", ResyncView.as_view(), name="resync"),
 ]

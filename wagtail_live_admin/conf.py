@@ -22,6 +22,11 @@ DEFAULTS: dict[str, Any] = {
     # Diff and broadcast when a live page is saved outside the programmatic API
     # (Publish in the admin, or code that calls page.save()).
     "SYNC_WITH_ADMIN": True,
+    # Most re-pushes (re-publish, re-push all failed, re-sync) one user may make of one
+    # channel in any minute, from the admin (None: no limit). Counted in the default cache.
+    "REPUBLISH_RATE": 10,
+    # Stylesheets (static paths) that the admin's sandboxed preview of a post loads.
+    "PREVIEW_STYLESHEETS": ("wagtail_live_admin/css/live.css",),
     # Largest client frame (bytes) the consumer reads before closing with 4400.
     "MAX_CLIENT_FRAME_BYTES": 1024,
     # Most frames the catch-up endpoint returns; a longer gap gets a snapshot instead.

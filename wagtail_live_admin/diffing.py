@@ -47,6 +47,13 @@ def _differs(before: dict, after: dict) -> bool:
     return old != json.loads(json.dumps(new, cls=DjangoJSONEncoder))
 
 
+def _as_saved(value: dict) -> dict:
+    # A post is rendered for readers before it is saved. In its JSON form (the saved
+    # one: DjangoJSONEncoder keeps milliseconds of a datetime) it renders as the
+    # saved page does, so a snapshot or a re-sync later sends readers the same bytes.
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
 def as_datetime(value) -> datetime | None:
     """A raw post timestamp (an ISO string, a datetime or empty) as a datetime."""
     return parse_datetime(value) if isinstance(value, str) else value or None
@@ -125,7 +132,7 @@ def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now
         if _is_shown(value):
             shown_now.add(post_id)
             if edited or post_id not in was_shown:
-                diff.renders.append(item)
+                diff.renders.append({**item, "value": _as_saved(value)})
     diff.removals = [post_id for post_id in shown_before if post_id not in shown_now]
     diff.changed = diff.changed or [i.get("id") for i in previous] != [i.get("id") for i in current]
     return diff

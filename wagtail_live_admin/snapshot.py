@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .blocks import render_live_post
 from .models import ChannelSequence
 
 
@@ -30,3 +31,10 @@ def current_state(page) -> LiveState:
     seq = last_seq(page.channel_id)
     fresh = type(page)._default_manager.only("live_posts").get(pk=page.pk)
     return LiveState(seq=seq, posts=fresh.get_shown_live_posts())
+
+
+def render_shown_posts(state: LiveState) -> dict:
+    """Render every shown post as a frame's ``renders``, oldest first, as frames go."""
+    return {
+        post.id: {"show": True, "content": render_live_post(post)} for post in reversed(state.posts)
+    }

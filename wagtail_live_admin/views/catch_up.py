@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..access import can_view, get_live_page
-from ..blocks import render_live_post
 from ..conf import get_setting
 from ..models import PublishLogEntry
-from ..snapshot import current_state, last_seq
+from ..snapshot import current_state, last_seq, render_shown_posts
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -21,11 +20,7 @@ def _error(message: str, status: int) -> JsonResponse:
 def _snapshot(page) -> dict:
     """Every post readers should see now, and the seq it stands at."""
     state = current_state(page)
-    renders = {
-        post.id: {"show": True, "content": render_live_post(post)}
-        for post in reversed(state.posts)  # oldest first, as frames go
-    }
-    return {"renders": renders, "seq": state.seq, "channel_id": page.channel_id}
+    return {"renders": render_shown_posts(state), "seq": state.seq, "channel_id": page.channel_id}
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """The publish log in the admin: a filterable, exportable report, and one entry's page."""
 
 import json
+import re
 from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
@@ -11,10 +12,15 @@ from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UserColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import HeaderButton
 
 from ..filters import PublishLogFilterSet
-from ..models import PublishLogEntry
+from ..models import CHANNEL_ID_PATTERN, PublishLogEntry
+from ..permissions import can_republish
+from ..preview import post_previews
+from ..republish import republish_plan_context
 from .dashboard import dashboard_breadcrumbs
+from .log_row import PublishLogTable, RepublishColumn, log_entries
 from .permissions import LivePermissionRequiredMixin
 from .refresh import RefreshingResultsMixin
 
@@ -34,6 +40,7 @@ class PublishLogView(LivePermissionRequiredMixin, RefreshingResultsMixin, Report
     index_results_url_name = "live_admin:log_results"
     filterset_class = PublishLogFilterSet
     model = PublishLogEntry
+    table_class = PublishLogTable
     paginate_by = 50
     default_ordering = "-created_at"
     no_results_message = _("No updates have been published yet.")
@@ -53,6 +60,7 @@ class PublishLogView(LivePermissionRequiredMixin, RefreshingResultsMixin, Report
         Column("subscribers", label=_("Subscribers")),
         UserColumn("user", label=_("User")),
         DateColumn("created_at", label=_("Published")),
+        RepublishColumn("republish", label=_("Re-publish")),
     ]
 
     list_export = [
@@ -86,9 +94,34 @@ class PublishLogView(LivePermissionRequiredMixin, RefreshingResultsMixin, Report
 
     def get_base_queryset(self):
         # Everything a row shows comes with the rows: the query count stays flat.
-        return PublishLogEntry.objects.select_related(
-            "page", "user", "user__wagtail_userprofile"
-        ).defer("history")
+        return log_entries()
+
+    def get_header_buttons(self):
+        buttons = super().get_header_buttons()
+        if not can_republish(self.request.user):
+            return buttons
+        channel_id = self._filtered_channel_id()
+        query = f"?{urlencode({'channel_id': channel_id})}" if channel_id else ""
+        buttons.append(
+            HeaderButton(
+                _("Re-push failed updates"),
+                url=reverse("live_admin:republish_failed") + query,
+                icon_name="resubmit",
+            )
+        )
+        if channel_id and re.fullmatch(CHANNEL_ID_PATTERN, channel_id):
+            buttons.append(
+                HeaderButton(
+                    _("Re-sync channel"),
+                    url=reverse("live_admin:resync", args=[channel_id]),
+                    icon_name="rotate",
+                )
+            )
+        return buttons
+
+    def _filtered_channel_id(self) -> str:
+        form = self.filters.form if self.filters is not None else None
+        return (form.is_valid() and form.cleaned_data.get("channel_id")) or ""
 
     def get_ordering(self):
         return ("-created_at", "-pk")
@@ -152,5 +185,14 @@ class PublishLogEntryView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin
             history=history,
             republishes=entry.republishes.order_by("seq").select_related("user"),
             log_url=f"{reverse('live_admin:log')}?{urlencode({'channel_id': entry.channel_id})}",
+            # Each post in a sandboxed iframe of its own (see wagtail_live_admin.preview).
+            previews=post_previews(entry.renders, self.request),
+            **self.republish_context(entry),
             **kwargs,
         )
+
+    def republish_context(self, entry) -> dict:
+        """What a re-publish of the entry would send now, for users who may re-publish."""
+        if not can_republish(self.request.user):
+            return {"can_republish": False}
+        return {"can_republish": True, **republish_plan_context(entry)}

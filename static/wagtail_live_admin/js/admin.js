@@ -5,3 +5,14 @@ document.addEventListener('w-swap:success', (event) => {
     window.htmx.process(event.target);
   }
 });
+
+// A re-publish refused by the server (409: a double click or nothing left to send;
+// 429: the user's rate) answers with the row, its reason inside: swap it in like
+// a success, so the admin says why where the user clicked.
+document.addEventListener('htmx:beforeSwap', (event) => {
+  const { status } = event.detail.xhr;
+  if (status === 409 || status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -1,0 +1,261 @@
+"""Re-publishing logged updates: a new entry, the stored payload, once, never against the page."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.utils import timezone
+from wagtail.models import PageLogEntry
+
+from tests.staff import REPUBLISHER, make_staff
+from tests.updates import Listener, add_post, edit_post, hide_post, layer_down, post_id_of
+from wagtail_live_admin.models import PublishLogEntry
+from wagtail_live_admin.republish import (
+    RepublishRefused,
+    Throttled,
+    outstanding_failures,
+    plan_failed,
+    plan_republish,
+    republish,
+    republish_failed,
+)
+
+Status = PublishLogEntry.Status
+Trigger = PublishLogEntry.Trigger
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The rate limit counts in the cache: each test starts from none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def user(db):
+    return make_staff(REPUBLISHER)
+
+
+def test_republish_sends_the_stored_payload_as_a_new_entry_with_the_next_seq(
+    live_page, capture, user
+):
+    failed = add_post(live_page, capture, "Goal!", "m1", fail=True)
+    assert failed.status == Status.FAILED
+    listener = Listener(live_page.channel_id)
+    with capture(execute=True):
+        new = republish(failed, user)
+    assert (new.seq, new.status, new.trigger) == (failed.seq + 1, Status.SENT, Trigger.REPUBLISH)
+    assert new.republish_of == failed and new.user == user and new.page_id == live_page.pk
+    assert (new.renders, new.removals) == (failed.renders, failed.removals)
+    [frame] = listener.frames()
+    assert frame["seq"] == new.seq and frame["renders"] == failed.renders
+    failed.refresh_from_db()
+    assert failed.status == Status.FAILED  # its own attempt stays what it was
+
+
+def test_a_sent_entry_can_be_republished_too(live_page, capture, user):
+    sent = add_post(live_page, capture, "Goal!", "m1")
+    assert sent.status == Status.SENT
+    with capture(execute=True):
+        new = republish(sent, user)
+    assert new.status == Status.SENT and new.renders == sent.renders
+
+
+def test_a_second_republish_right_after_the_first_is_refused(live_page, capture, user):
+    failed = add_post(live_page, capture, "Goal!", "m1", fail=True)
+    with capture(execute=True):
+        republish(failed, user)
+    with pytest.raises(RepublishRefused, match="a moment ago"):
+        republish(failed, user)
+    assert failed.republishes.count() == 1
+
+
+def test_a_republish_still_on_its_way_blocks_another(live_page, capture, user):
+    failed = add_post(live_page, capture, "Goal!", "m1", fail=True)
+    pending = republish(failed, user)  # not delivered: the test's transaction never commits
+    assert pending.status == Status.PENDING
+    PublishLogEntry.objects.filter(pk=pending.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    with pytest.raises(RepublishRefused):
+        republish(failed, user)
+
+
+def test_after_the_double_click_window_the_update_can_be_republished_again(
+    live_page, capture, user
+):
+    failed = add_post(live_page, capture, "Goal!", "m1", fail=True)
+    with capture(execute=True):
+        first = republish(failed, user)
+    PublishLogEntry.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - timedelta(minutes=1)
+    )
+    with capture(execute=True):
+        second = republish(failed, user)
+    assert second.seq == first.seq + 1 and second.republish_of == failed
+
+
+def test_republishing_a_republish_links_to_the_original(live_page, capture, user):
+    failed = add_post(live_page, capture, "Goal!", "m1", fail=True)
+    with layer_down(), capture(execute=True):
+        retry = republish(failed, user)
+    assert retry.status == Status.FAILED
+    PublishLogEntry.objects.filter(pk=retry.pk).update(
+        created_at=timezone.now() - timedelta(minutes=1)
+    )
+    with capture(execute=True):
+        again = republish(retry, user)
+    assert again.republish_of == failed and again.status == Status.SENT
+
+
+def test_a_post_hidden_since_is_left_out(live_page, capture, user):
+    failed = add_post(live_page, capture, "Secret", "m1", fail=True)
+    hide_post(live_page, capture, "m1")
+    plan = plan_republish(failed)
+    post_id = post_id_of(live_page, "m1")
+    assert plan.renders == {} and "hidden or deleted" in plan.left_out[post_id]
+    with pytest.raises(RepublishRefused, match="Nothing of update"):
+        republish(failed, user)
+    assert not failed.republishes.exists()
+
+
+def test_a_post_that_readers_have_in_a_newer_version_is_left_out(live_page, capture, user):
+    old = add_post(live_page, capture, "First", "m1", fail=True)
+    add_post(live_page, capture, "Second", "m2", fail=True)
+    edit_post(live_page, capture, "m1", "First, corrected")
+    plan = plan_republish(old)
+    assert "newer version" in plan.left_out[post_id_of(live_page, "m1")]
+    assert plan.empty
+
+
+def test_a_removal_of_a_post_shown_again_is_left_out(live_page, capture, user):
+    add_post(live_page, capture, "Back soon", "m1")
+    with layer_down():
+        hidden = hide_post(live_page, capture, "m1")
+    assert hidden.status == Status.FAILED and hidden.removals
+    live_page.refresh_from_db()
+    post = live_page.get_live_post_by_message_id("m1")
+    post.value["show"] = True
+    with capture(execute=True):
+        live_page.update_live_post(post)
+    plan = plan_republish(hidden)
+    assert plan.removals == [] and "shown on the page again" in plan.left_out[post.id]
+
+
+def test_a_channel_without_a_live_page_is_refused(live_page, capture, user):
+    failed = add_post(live_page, capture, "Goal!", "m1", fail=True)
+    live_page.unpublish()
+    with pytest.raises(RepublishRefused, match="No live page"):
+        republish(failed, user)
+
+
+def test_a_republish_is_in_the_page_history(live_page, capture, user, client):
+    failed = add_post(live_page, capture, "Goal!", "m1", fail=True)
+    with capture(execute=True):
+        new = republish(failed, user)
+    log = PageLogEntry.objects.get(page=live_page, action="wagtail_live_admin.republish")
+    assert log.user == user
+    assert log.data["updates"] == [{"seq": failed.seq, "new_seq": new.seq, "entry": new.pk}]
+    message = log.message
+    assert f"#{failed.seq}" in message and f"#{new.seq}" in message
+    assert live_page.channel_id in message
+    client.force_login(make_staff("superuser", username="admin"))
+    history = client.get(f"/admin/pages/{live_page.pk}/history/").content.decode()
+    assert "Re-published live update" in history
+
+
+@override_settings(WAGTAIL_LIVE_REPUBLISH_RATE=2)
+def test_the_rate_limits_one_user_on_one_channel(home, live_page, capture, user):
+    from tests.conftest import make_live_page
+
+    entries = [add_post(live_page, capture, f"Post {n}", f"m{n}", fail=True) for n in range(3)]
+    with capture(execute=True):
+        republish(entries[0], user)
+        republish(entries[1], user)
+    with pytest.raises(Throttled) as refused:
+        republish(entries[2], user)
+    assert 0 < refused.value.wait <= 60
+    assert "channel “match-day.1” 2 times a minute, and you have." in str(refused.value)
+    assert "Try again in" in str(refused.value)
+    assert not entries[2].republishes.exists()
+    # Another user, or another channel, is not held back.
+    with capture(execute=True):
+        republish(entries[2], make_staff(REPUBLISHER, username="colleague"))
+    other = make_live_page(home, title="Other", channel_id="other")
+    other_entry = add_post(other, capture, "Elsewhere", "o1", fail=True)
+    with capture(execute=True):
+        republish(other_entry, user)
+
+
+@override_settings(WAGTAIL_LIVE_REPUBLISH_RATE=None)
+def test_no_rate_means_no_limit(live_page, capture, user):
+    entries = [add_post(live_page, capture, f"Post {n}", f"m{n}", fail=True) for n in range(12)]
+    with capture(execute=True):
+        for entry in entries:
+            republish(entry, user)
+
+
+def test_outstanding_failures_leave_out_fixed_ones_and_attempts(live_page, capture, user):
+    fixed = add_post(live_page, capture, "One", "m1", fail=True)
+    retried = add_post(live_page, capture, "Two", "m2", fail=True)
+    untouched = add_post(live_page, capture, "Three", "m3", fail=True)
+    add_post(live_page, capture, "Four", "m4")
+    with capture(execute=True):
+        republish(fixed, user)
+    with layer_down(), capture(execute=True):
+        attempt = republish(retried, user)
+    assert attempt.status == Status.FAILED
+    assert list(outstanding_failures()) == [retried, untouched]
+    assert list(outstanding_failures(channel_id="other")) == []
+    assert list(outstanding_failures(since=timezone.now())) == []
+
+
+def test_republish_failed_sends_each_once_in_order_with_one_history_line(live_page, capture, user):
+    failed = [add_post(live_page, capture, f"Post {n}", f"m{n}", fail=True) for n in range(3)]
+    listener = Listener(live_page.channel_id)
+    with capture(execute=True):
+        outcomes = republish_failed(live_page.channel_id, user=user)
+    assert [o.original for o in outcomes] == failed
+    assert all(o.new.status == Status.SENT and not o.refused for o in outcomes)
+    assert [f["seq"] for f in listener.frames()] == [o.new.seq for o in outcomes]
+    [log] = PageLogEntry.objects.filter(action="wagtail_live_admin.republish")
+    assert len(log.data["updates"]) == 3 and "3 live updates" in log.message
+    # Run again: nothing is outstanding, nothing is sent.
+    assert republish_failed(live_page.channel_id, user=user) == []
+
+
+def test_republish_failed_skips_what_has_nothing_left_and_channels_not_live(
+    home, live_page, capture, user
+):
+    from tests.conftest import make_live_page
+
+    hidden = add_post(live_page, capture, "Secret", "m1", fail=True)
+    hide_post(live_page, capture, "m1")
+    gone_page = make_live_page(home, title="Gone", channel_id="gone")
+    gone = add_post(gone_page, capture, "Bye", "g1", fail=True)
+    gone_page.unpublish()
+    [channel_gone, channel_live] = plan_failed()
+    assert channel_gone.skipped[0][0] == gone and "No live page" in channel_gone.skipped[0][1]
+    assert channel_live.skipped[0][0] == hidden and channel_live.plans == []
+    outcomes = republish_failed(user=user)
+    assert {o.original for o in outcomes} == {hidden, gone}
+    assert all(o.refused and o.new is None for o in outcomes)
+
+
+@override_settings(WAGTAIL_LIVE_REPUBLISH_RATE=1)
+def test_republish_failed_counts_once_per_channel_against_the_rate(live_page, capture, user):
+    [add_post(live_page, capture, f"Post {n}", f"m{n}", fail=True) for n in range(3)]
+    with capture(execute=True):
+        outcomes = republish_failed(user=user)
+    assert all(o.new is not None for o in outcomes) and len(outcomes) == 3
+    retry = add_post(live_page, capture, "Later", "m9", fail=True)
+    outcomes = republish_failed(user=user)
+    assert [o.original for o in outcomes] == [retry]
+    assert "Try again in" in outcomes[0].refused and outcomes[0].new is None

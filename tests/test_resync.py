@@ -1,0 +1,93 @@
+"""Re-sync: one update with the page as it is, removals for all else, and its diff for readers."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from wagtail.models import PageLogEntry
+
+from tests.staff import REPUBLISHER, make_staff
+from tests.updates import Listener, add_post, edit_post, hide_post, post_id_of
+from wagtail_live_admin.models import PublishLogEntry
+from wagtail_live_admin.republish import RepublishRefused, Throttled
+from wagtail_live_admin.resync import plan_resync, resync
+
+Status = PublishLogEntry.Status
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def user(db):
+    return make_staff(REPUBLISHER)
+
+
+def test_resync_sends_every_shown_post_and_removes_everything_else(live_page, capture, user):
+    add_post(live_page, capture, "Kept", "m1")
+    add_post(live_page, capture, "Hidden", "m2")
+    add_post(live_page, capture, "Deleted", "m3")
+    hide_post(live_page, capture, "m2")
+    deleted = post_id_of(live_page, "m3")
+    live_page.refresh_from_db()
+    with capture(execute=True):
+        live_page.delete_live_post("m3")
+    listener = Listener(live_page.channel_id)
+    with capture(execute=True):
+        entry = resync(live_page.channel_id, user)
+    assert entry.trigger == PublishLogEntry.Trigger.RESYNC and entry.user == user
+    assert entry.status == Status.SENT and entry.seq == 6
+    kept, hidden = post_id_of(live_page, "m1"), post_id_of(live_page, "m2")
+    assert list(entry.renders) == [kept] and "Kept" in entry.renders[kept]["content"]
+    assert set(entry.removals) == {hidden, deleted}
+    [frame] = listener.frames()
+    assert (frame["seq"], frame["renders"], frame["removals"]) == (6, entry.renders, entry.removals)
+    log = PageLogEntry.objects.get(page=live_page, action="wagtail_live_admin.resync")
+    assert log.user == user and "Re-synced channel" in log.message and "#6" in log.message
+
+
+def test_the_plan_compares_with_what_readers_last_received(live_page, capture):
+    add_post(live_page, capture, "Unchanged", "m1")
+    add_post(live_page, capture, "Before", "m2")
+    add_post(live_page, capture, "Soon hidden", "m3")
+    edit_post(live_page, capture, "m2", "After", fail=True)
+    add_post(live_page, capture, "Never arrived", "m4", fail=True)
+    live_page.refresh_from_db()
+    post = live_page.get_live_post_by_message_id("m3")
+    post.value["show"] = False
+    # Saved without an update: readers still have it.
+    live_page.save(sync=False)
+    plan = plan_resync(live_page.channel_id)
+    ids = {m: post_id_of(live_page, m) for m in ("m1", "m2", "m3", "m4")}
+    assert plan.added == [ids["m4"]]
+    assert plan.changed == [ids["m2"]]
+    assert plan.unchanged == [ids["m1"]]
+    assert plan.removed == [ids["m3"]]
+    assert (
+        "Before" in plan.readers.posts[ids["m2"]] and "After" in plan.renders[ids["m2"]]["content"]
+    )
+    assert plan.readers.sent_count == 3
+
+
+def test_a_channel_without_a_live_page_is_refused(live_page, user):
+    live_page.unpublish()
+    with pytest.raises(RepublishRefused, match="No live page"):
+        resync(live_page.channel_id, user)
+    assert not PublishLogEntry.objects.exists()
+
+
+@override_settings(WAGTAIL_LIVE_REPUBLISH_RATE=1)
+def test_resync_counts_against_the_rate(live_page, capture, user):
+    with capture(execute=True):
+        resync(live_page.channel_id, user)
+    with pytest.raises(Throttled):
+        resync(live_page.channel_id, user)
+    assert PublishLogEntry.objects.count() == 1

@@ -1,0 +1,79 @@
+"""Manual re-pushes in Wagtail's audit log: the page's history and the site history.
+
+The publish log holds every frame and its outcome; the audit log says who re-pushed
+what, where editors look for it.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import LogFormatter
+from wagtail.log_actions import log as log_action
+
+REPUBLISH = "wagtail_live_admin.republish"
+RESYNC = "wagtail_live_admin.resync"
+
+
+class RepublishFormatter(LogFormatter):
+    label = _("Re-publish live updates")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        updates = data.get("updates") or []
+        channel_id = data.get("channel_id", "")
+        if len(updates) == 1:
+            return _(
+                "Re-published live update #%(seq)s of channel “%(channel_id)s” as #%(new_seq)s"
+            ) % {
+                **updates[0],
+                "channel_id": channel_id,
+            }
+        pairs = ", ".join(_("#%(seq)s as #%(new_seq)s") % update for update in updates)
+        return _("Re-published %(count)s live updates of channel “%(channel_id)s”: %(pairs)s") % {
+            "count": len(updates),
+            "channel_id": channel_id,
+            "pairs": pairs,
+        }
+
+
+class ResyncFormatter(LogFormatter):
+    label = _("Re-sync live channel")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return _(
+            "Re-synced channel “%(channel_id)s” as update #%(seq)s: %(posts)s posts, "
+            "%(removals)s removals"
+        ) % {
+            "channel_id": data.get("channel_id", ""),
+            "seq": data.get("seq", "?"),
+            "posts": data.get("posts", 0),
+            "removals": data.get("removals", 0),
+        }
+
+
+def register_log_actions(actions) -> None:
+    """Register the package's audit log actions (the ``register_log_actions`` hook)."""
+    actions.register_action(REPUBLISH)(RepublishFormatter)
+    actions.register_action(RESYNC)(ResyncFormatter)
+
+
+def log_republish(page, user, pairs) -> None:
+    """Record re-pushed ``(original, new)`` entries of one channel in the page's history."""
+    if not pairs:
+        return
+    channel_id = pairs[0][0].channel_id
+    updates = [{"seq": old.seq, "new_seq": new.seq, "entry": new.pk} for old, new in pairs]
+    log_action(page, REPUBLISH, user=user, data={"channel_id": channel_id, "updates": updates})
+
+
+def log_resync(page, user, entry) -> None:
+    """Record a re-sync in the page's history."""
+    data = {
+        "channel_id": entry.channel_id,
+        "seq": entry.seq,
+        "entry": entry.pk,
+        "posts": len(entry.renders),
+        "removals": len(entry.removals),
+    }
+    log_action(page, RESYNC, user=user, data=data)
