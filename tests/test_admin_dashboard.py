@@ -4,9 +4,12 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_live_page
+from tests.services import free_port
+from tests.settings import redis_layer
 from tests.staff import EDITOR, LEVELS, SUPERUSER, VIEWER, make_staff
 from wagtail_live_admin.models import PublishLogEntry
 
@@ -134,3 +137,22 @@ def test_the_channel_page_shows_the_trend_as_a_chart_and_a_table(client, live_pa
     assert "<polyline" in html and "Subscribers per span, oldest first" in html
     assert f'hx-get="/admin/live/channels/{live_page.channel_id}/watching/"' in html
     assert client.get("/admin/live/channels/no-such-channel/").status_code == 404
+
+
+def test_the_admin_says_unknown_when_presence_cannot_be_reached(client, live_page):
+    # The reader counts live in the channel layer's Redis; here nothing answers on its port.
+    dead = redis_layer(f"redis://127.0.0.1:{free_port()}/0")
+    client.force_login(make_staff(VIEWER))
+    with override_settings(CHANNEL_LAYERS={"default": dead}):
+        dashboard = client.get("/admin/live/")
+        editor = client.get(f"/admin/pages/{live_page.pk}/edit/")
+        home = client.get("/admin/")
+        channel = client.get(f"/admin/live/channels/{live_page.channel_id}/")
+        counts = client.get("/admin/live/counts/")
+    assert dashboard.status_code == editor.status_code == home.status_code == 200
+    assert channel.status_code == 200
+    cell = f'data-live-subscribers="{live_page.channel_id}"><span title="Unknown'
+    assert cell in dashboard.content.decode()
+    assert b"Readers now: unknown" in editor.content and b"Readers now: unknown" in channel.content
+    assert b"readers now unknown" in home.content
+    assert counts.status_code == 503 and "cannot be reached" in counts.json()["error"]

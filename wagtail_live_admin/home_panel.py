@@ -4,7 +4,7 @@ from wagtail.admin.ui.components import Component
 
 from .channels import live_channels
 from .permissions import can_view_live
-from .presence import get_presence
+from .presence import counts_or_none
 
 
 class LiveHomePanel(Component):
@@ -15,10 +15,13 @@ class LiveHomePanel(Component):
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         channels = live_channels()
-        counts = get_presence().counts(channel.channel_id for channel in channels)
+        counts = counts_or_none(channel.channel_id for channel in channels)
+        context["page_count"] = len(channels)
+        if counts is None:  # presence cannot answer: say so, list no numbers
+            context.update(total=None, busiest=[])
+            return context
         busiest = sorted(channels, key=lambda channel: -counts[channel.channel_id])[:5]
         context.update(
-            page_count=len(channels),
             total=sum(counts.values()),
             busiest=[(channel, counts[channel.channel_id]) for channel in busiest],
         )

@@ -34,14 +34,14 @@ class LiveWatchersPanel(Panel):
 
         def get_context_data(self, parent_context=None):
             from .conf import get_setting
-            from .presence import get_presence
+            from .presence import counts_or_none
 
             context = super().get_context_data(parent_context)
             channel_id = self.instance.channel_id
             context.update(
                 channel_id=channel_id,
                 live=True,
-                count=get_presence().counts([channel_id])[channel_id],
+                count=(counts_or_none([channel_id]) or {}).get(channel_id),
                 watching_url=reverse("live_admin:watching", args=[channel_id]),
                 channel_url=reverse("live_admin:channel", args=[channel_id]),
                 poll_interval=get_setting("DASHBOARD_POLL_INTERVAL"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .conf import get_setting
 from .models import ChannelSequence, PublishLogEntry
-from .presence import get_presence
+from .presence import counts_or_none, trend_or_none
 from .trend import bucket_samples
 
 DAY = timedelta(hours=24)
@@ -23,8 +23,9 @@ SPARKLINE_BUCKETS = 48
 
 @dataclass
 class ChannelStats:
-    subscribers: int = 0
-    peak: int = 0  # the most subscribers in the last 24 h (or the trend window if shorter)
+    # None when presence cannot answer (its Redis is down): unknown, not 0.
+    subscribers: int | None = 0
+    peak: int | None = 0  # the most subscribers in the last 24 h (or the trend window if shorter)
     trend: list[int] = field(default_factory=list)  # SPARKLINE_BUCKETS values, oldest first
     last_entry: PublishLogEntry | None = None
     failures: int = 0  # failed publishes in the last 24 h
@@ -39,10 +40,9 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
     if not ids:
         return {}
     now = timezone.now()
-    presence = get_presence()
     since = now - trend_window()
-    counts = presence.counts(ids)
-    trends = presence.trend(ids, since=since)
+    counts = counts_or_none(ids)
+    trends = trend_or_none(ids, since=since) or {}
     last_entries = {
         entry.channel_id: entry
         for entry in PublishLogEntry.objects.filter(
@@ -64,11 +64,15 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
     )
     stats = {}
     for channel_id in ids:
+        now_count = None if counts is None else counts[channel_id]
         # The count now is the trend's latest point (samples are taken once a minute).
-        samples = [*trends.get(channel_id, []), (now, counts.get(channel_id, 0))]
+        samples = [*trends.get(channel_id, [])]
+        if now_count is not None:
+            samples.append((now, now_count))
+        recent = [count for at, count in samples if at >= now - DAY]
         stats[channel_id] = ChannelStats(
-            subscribers=counts.get(channel_id, 0),
-            peak=max(count for at, count in samples if at >= now - DAY),
+            subscribers=now_count,
+            peak=max(recent) if recent or now_count is not None else None,
             trend=bucket_samples(samples, since=since, until=now, buckets=buckets),
             last_entry=last_entries.get(channel_id),
             failures=failures.get(channel_id, 0),

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Iterable
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -19,7 +22,15 @@ from ..conf import PREFIX, get_setting
 from .base import PresenceBackend
 from .layer import layer_redis
 
-__all__ = ["PresenceBackend", "get_presence", "get_presence_class"]
+__all__ = [
+    "PresenceBackend",
+    "counts_or_none",
+    "get_presence",
+    "get_presence_class",
+    "trend_or_none",
+]
+
+logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 
@@ -60,3 +71,28 @@ def _reset_presence(*, setting: str, **kwargs: Any) -> None:
     if setting == "CHANNEL_LAYERS" or setting.startswith(PREFIX + "PRESENCE_"):
         with _lock:
             _presence.cache_clear()
+
+
+# The admin and the publisher read counts through these two: when presence cannot
+# answer (its Redis is down), a page still renders and a publish still succeeds,
+# and they say the number is unknown rather than show a 0 that is not true.
+
+
+def counts_or_none(channel_ids: Iterable[str]) -> dict[str, int] | None:
+    """``get_presence().counts(channel_ids)``, or None (logged) when presence cannot answer."""
+    try:
+        return get_presence().counts(channel_ids)
+    except Exception as exc:
+        logger.warning("Could not count readers: %r", exc)
+        return None
+
+
+def trend_or_none(
+    channel_ids: Iterable[str], *, since: datetime
+) -> dict[str, list[tuple[datetime, int]]] | None:
+    """``get_presence().trend(...)``, or None (logged) when presence cannot answer."""
+    try:
+        return get_presence().trend(channel_ids, since=since)
+    except Exception as exc:
+        logger.warning("Could not read the readers' trend: %r", exc)
+        return None

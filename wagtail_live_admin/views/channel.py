@@ -15,7 +15,7 @@ from ..access import get_live_page
 from ..channels import live_channels
 from ..conf import get_setting
 from ..models import PublishLogEntry
-from ..presence import get_presence
+from ..presence import counts_or_none
 from ..stats import channel_stats, trend_window
 from ..trend import Chart
 from .dashboard import dashboard_breadcrumbs
@@ -78,7 +78,7 @@ class WatchingView(LivePermissionRequiredMixin, View):
         page = get_live_page(channel_id)
         context = {"channel_id": channel_id, "live": page is not None}
         if page is not None:
-            context["count"] = get_presence().counts([channel_id])[channel_id]
+            context["count"] = (counts_or_none([channel_id]) or {}).get(channel_id)
         response = TemplateResponse(request, "wagtail_live_admin/watching.html", context)
         if page is None:
             response.render()
@@ -91,7 +91,12 @@ class CountsView(LivePermissionRequiredMixin, View):
 
     def get(self, request):
         channels = live_channels()
-        counts = get_presence().counts(channel.channel_id for channel in channels)
+        counts = counts_or_none(channel.channel_id for channel in channels)
+        if counts is None:
+            return JsonResponse(
+                {"error": _("Reader counts are unavailable: presence cannot be reached.")},
+                status=503,
+            )
         rows = [
             {
                 "channel_id": channel.channel_id,
