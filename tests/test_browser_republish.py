@@ -125,6 +125,17 @@ def test_an_update_lost_while_redis_was_down_is_republished_from_its_row(home, t
                 row_id = row.get_attribute("id")
                 entry_pk = int(row.get_attribute("data-live-entry"))
 
+                # Red on the Live dashboard too: the channel's last publish failed.
+                dashboard = oncall.page.context.new_page()
+                dashboard.goto(f"{server.url}/admin/live/")
+                dashboard.evaluate("window.__noReload = 1")
+                channel_row = dashboard.locator(
+                    "tr", has=dashboard.locator(f'[data-live-subscribers="{live_page.channel_id}"]')
+                )
+                last_publish = channel_row.locator("[data-live-last-status]")
+                expect(last_publish).to_have_attribute("data-live-last-status", "failed")
+                expect(last_publish.locator(".w-text-critical-200")).to_be_visible()
+
                 redis.start()
                 reader.expect_status("live", timeout=20_000)
                 for _ in range(50):  # its catch-up on reconnecting, refused
@@ -141,6 +152,13 @@ def test_an_update_lost_while_redis_was_down_is_republished_from_its_row(home, t
                 sent = row.locator("[data-live-republish-status=sent] .w-status--primary")
                 expect(sent).to_be_visible()  # green
                 assert oncall.page.evaluate("window.__noReload") == 1  # swapped, not reloaded
+
+                # The dashboard, left open, turns green by itself (it refreshes every second).
+                expect(last_publish).to_have_attribute(
+                    "data-live-last-status", "sent", timeout=10_000
+                )
+                expect(last_publish.locator(".w-status--primary")).to_be_visible()
+                assert dashboard.evaluate("window.__noReload") == 1
 
                 new = in_thread(republish_of, entry_pk)
                 assert new.status == PublishLogEntry.Status.SENT and new.user.username == "oncall"
