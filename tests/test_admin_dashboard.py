@@ -156,3 +156,20 @@ def test_the_admin_says_unknown_when_presence_cannot_be_reached(client, live_pag
     assert b"Readers now: unknown" in editor.content and b"Readers now: unknown" in channel.content
     assert b"readers now unknown" in home.content
     assert counts.status_code == 503 and "cannot be reached" in counts.json()["error"]
+
+
+def test_a_failure_fixed_by_a_re_push_no_longer_counts_as_not_delivered(client, live_page):
+    failed = PublishLogEntry.objects.record(live_page.channel_id, {}, [], page=live_page)
+    failed.mark(Status.FAILED, error="ConnectionError: down")
+    client.force_login(make_staff(VIEWER))
+    cell = f'data-live-failures="{live_page.channel_id}">'
+
+    def not_delivered():
+        html = client.get("/admin/live/results/").content.decode()
+        return html[html.index(cell) + len(cell) :].split("</td>")[0]
+
+    assert ">1</a>" in not_delivered()
+    PublishLogEntry.objects.record(
+        live_page.channel_id, {}, [], page=live_page, republish_of=failed, trigger="republish"
+    ).mark(Status.SENT)
+    assert not_delivered().strip() == "0"

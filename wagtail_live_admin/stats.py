@@ -15,6 +15,7 @@ from django.utils import timezone
 from .conf import get_setting
 from .models import ChannelSequence, PublishLogEntry
 from .presence import counts_or_none, trend_or_none
+from .republish import outstanding_failures
 from .trend import bucket_samples
 
 DAY = timedelta(hours=24)
@@ -28,7 +29,7 @@ class ChannelStats:
     peak: int | None = 0  # the most subscribers in the last 24 h (or the trend window if shorter)
     trend: list[int] = field(default_factory=list)  # SPARKLINE_BUCKETS values, oldest first
     last_entry: PublishLogEntry | None = None
-    failures: int = 0  # failed publishes in the last 24 h
+    failures: int = 0  # updates of the last 24 h that failed and no re-push has fixed
 
 
 def trend_window() -> timedelta:
@@ -55,9 +56,8 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
         ).only("channel_id", "seq", "status", "error", "created_at")
     }
     failures = dict(
-        PublishLogEntry.objects.filter(
-            channel_id__in=ids, status=PublishLogEntry.Status.FAILED, created_at__gte=now - DAY
-        )
+        outstanding_failures(since=now - DAY)
+        .filter(channel_id__in=ids)
         .order_by()
         .values_list("channel_id")
         .annotate(count=Count("pk"))

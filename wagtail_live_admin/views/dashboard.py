@@ -64,7 +64,7 @@ class DashboardView(LivePermissionRequiredMixin, RefreshingResultsMixin, BaseLis
         StatsColumn("peak", "peak_cell.html", label=_("Peak (24 h)")),
         StatsColumn("trend", "trend_cell.html", label=_("Trend")),
         StatsColumn("last_entry", "last_publish_cell.html", label=_("Last publish")),
-        StatsColumn("failures", "failures_cell.html", label=_("Failed (24 h)")),
+        StatsColumn("failures", "failures_cell.html", label=_("Not delivered (24 h)")),
     ]
 
     def get_base_queryset(self):
