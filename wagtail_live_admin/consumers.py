@@ -24,6 +24,20 @@ CLOSE_FORBIDDEN = 4403  # the reader may not view the page
 CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
 
 
+def _parse_client_frame(text_data: str | None, limit: int):
+    """Return the client's message as Python data, or None for anything not worth reading."""
+    # Characters first (cheap, and never fewer than bytes), then the UTF-8 bytes; a lone
+    # surrogate (no UTF-8 at all) counts as bytes too rather than failing to encode.
+    if text_data is None or len(text_data) > limit:
+        return None
+    if len(text_data.encode(errors="surrogatepass")) > limit:
+        return None
+    try:
+        return json.loads(text_data)
+    except (ValueError, RecursionError):  # RecursionError: very deeply nested JSON
+        return None
+
+
 def _admission(channel_id: str, scope) -> int | None:
     """Return the close code that refuses this reader, or None to admit them."""
     page = get_live_page(channel_id)
@@ -67,18 +81,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except Exception as exc:
             logger.warning("Presence %s failed on channel %r: %r", action, self.channel_id, exc)
 
+    async def websocket_receive(self, message):
+        # Channels' own reads message["bytes"] when "text" is None, a KeyError on a
+        # message that carries neither: read both, as the ASGI spec allows either.
+        await self.receive(text_data=message.get("text"), bytes_data=message.get("bytes"))
+
     async def receive(self, text_data=None, bytes_data=None):
         """Answer the one message readers may send, ``{"type": "ping"}``; close on anything else."""
-        limit = get_setting("MAX_CLIENT_FRAME_BYTES")
-        # Characters first (cheap, and never fewer than bytes), then the UTF-8 bytes.
-        if text_data is not None and len(text_data) <= limit and len(text_data.encode()) <= limit:
-            try:
-                message = json.loads(text_data)
-            except ValueError:
-                message = None
-            if isinstance(message, dict) and message.get("type") == "ping":
-                await self.send(text_data='{"type":"pong"}')
-                return
+        message = _parse_client_frame(text_data, get_setting("MAX_CLIENT_FRAME_BYTES"))
+        if isinstance(message, dict) and message.get("type") == "ping":
+            await self.send(text_data='{"type":"pong"}')
+            return
         logger.info("Closing a live socket after an unexpected client frame.")
         await self.close(code=CLOSE_BAD_FRAME)
 
