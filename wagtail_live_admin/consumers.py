@@ -1,8 +1,10 @@
 """``LiveConsumer``: one reader's websocket on a live page's channel.
 
-It is thin: it admits the reader, joins the channel's group, counts the reader
-(``presence``) and forwards frames that the publisher encoded once. It writes nothing
-to the database and renders nothing.
+It is thin: it admits the reader (``access.refusal``, the rule the catch-up endpoint
+follows too), joins the channel's group, counts the reader (``presence``) and forwards
+frames that the publisher encoded once. It writes nothing to the database and renders
+nothing. When a page's privacy or publication changes, ``recheck`` asks its readers'
+consumers to run admission again.
 """
 
 import json
@@ -11,7 +13,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from .access import can_view, get_live_page
+from .access import FORBIDDEN, NOT_LIVE, refusal
 from .conf import get_setting
 from .groups import live_group_name
 from .presence import get_presence
@@ -22,6 +24,13 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_FOUND = 4404  # unknown channel, or its page is not live
 CLOSE_FORBIDDEN = 4403  # the reader may not view the page
 CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
+
+_REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
+
+
+def _admission(channel_id: str, scope) -> int | None:
+    """Return the close code that refuses this reader, or None to admit them."""
+    return _REFUSAL_CODES.get(refusal(channel_id, scope.get("user"), scope.get("session")))
 
 
 def _parse_client_frame(text_data: str | None, limit: int):
@@ -38,41 +47,38 @@ def _parse_client_frame(text_data: str | None, limit: int):
         return None
 
 
-def _admission(channel_id: str, scope) -> int | None:
-    """Return the close code that refuses this reader, or None to admit them."""
-    page = get_live_page(channel_id)
-    if page is None:
-        return CLOSE_NOT_FOUND
-    if not can_view(page, scope.get("user"), scope.get("session")):
-        return CLOSE_FORBIDDEN
-    return None
-
-
 class LiveConsumer(AsyncWebsocketConsumer):
     channel_id = None
     group_name = None
 
     async def connect(self):
-        channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
-        refusal = await database_sync_to_async(_admission)(channel_id, self.scope)
-        if refusal is not None:
-            # A close before accept reaches the browser as HTTP 403 without a
-            # code: accept first so the reader's script learns why.
-            await self.accept()
-            await self.close(code=refusal)
+        self.channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
+        code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
+        if code is not None:
+            await self._refuse(code)
             return
         # Join before accepting, so no update falls between the two, and so that an
         # open socket is a counted one.
-        self.channel_id = channel_id
-        self.group_name = live_group_name(channel_id)
+        self.group_name = live_group_name(self.channel_id)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self._presence("join")
         await self.accept()
 
+    async def _refuse(self, code: int) -> None:
+        # A close before accept reaches the browser as HTTP 403 without a code:
+        # accept first so the reader's script learns why.
+        await self.accept()
+        await self.close(code=code)
+
     async def disconnect(self, code):
+        await self._leave()
+
+    async def _leave(self) -> None:
+        """Stop receiving the channel's updates and stop counting as its reader."""
         if self.group_name is not None:
+            group_name, self.group_name = self.group_name, None
             await self._presence("leave")
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            await self.channel_layer.group_discard(group_name, self.channel_name)
 
     async def _presence(self, action: str) -> None:
         # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
@@ -97,4 +103,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def live_update(self, event):
         """Forward an update frame, encoded once by the publisher, to this reader."""
-        await self.send(text_data=event["frame"])
+        if self.group_name is not None:  # not after a recheck turned the reader away
+            await self.send(text_data=event["frame"])
+
+    async def live_recheck(self, event):
+        """Run admission again (the page's privacy or publication changed); close if refused."""
+        if self.group_name is None:
+            return
+        code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
+        if code is not None:
+            # Leave first: no update queued behind this event reaches the reader.
+            await self._leave()
+            logger.info("Closing a live socket on channel %r with %s.", self.channel_id, code)
+            await self.close(code=code)
