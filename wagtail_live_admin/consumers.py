@@ -15,6 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .access import FORBIDDEN, NOT_LIVE, refusal
 from .conf import get_setting
+from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
 from .presence import get_presence
 
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_FOUND = 4404  # unknown channel, or its page is not live
 CLOSE_FORBIDDEN = 4403  # the reader may not view the page
 CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
+CLOSE_TOO_MANY = 4429  # the client's address holds MAX_CONNECTIONS_PER_CLIENT sockets already
 
 _REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
 
@@ -50,9 +52,30 @@ def _parse_client_frame(text_data: str | None, limit: int):
 class LiveConsumer(AsyncWebsocketConsumer):
     channel_id = None
     group_name = None
+    # The address counted against WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT, while counted.
+    counted_address = None
 
     async def connect(self):
         self.channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
+        address = client_address(self.scope)
+        if not open_sockets.add(address, limit=get_setting("MAX_CONNECTIONS_PER_CLIENT")):
+            logger.warning(
+                "Refused a live socket from %s: it has %s open in this process already "
+                "(WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT).",
+                address,
+                open_sockets.count(address),
+            )
+            await self._refuse(CLOSE_TOO_MANY)
+            return
+        self.counted_address = address
+        try:
+            await self._admit()
+        except BaseException:
+            # No disconnect() follows a connect() that raised: uncount the socket here.
+            self._uncount()
+            raise
+
+    async def _admit(self) -> None:
         code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
         if code is not None:
             await self._refuse(code)
@@ -72,6 +95,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         await self._leave()
+        self._uncount()
 
     async def _leave(self) -> None:
         """Stop receiving the channel's updates and stop counting as its reader."""
@@ -79,6 +103,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
             group_name, self.group_name = self.group_name, None
             await self._presence("leave")
             await self.channel_layer.group_discard(group_name, self.channel_name)
+
+    def _uncount(self) -> None:
+        if self.counted_address is not None:
+            open_sockets.remove(self.counted_address)
+            self.counted_address = None
 
     async def _presence(self, action: str) -> None:
         # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
