@@ -63,6 +63,12 @@ def restrict(page, restriction_type: str, *, groups=()) -> PageViewRestriction:
     return restriction
 
 
+def restrict_at_once(page, restriction_type: str, *, groups=()) -> PageViewRestriction:
+    """``restrict`` in one transaction: readers are admitted again once, after both writes."""
+    with transaction.atomic():
+        return restrict(page, restriction_type, groups=groups)
+
+
 @dataclass(frozen=True)
 class Case:
     restriction: str  # login, groups or password
@@ -226,12 +232,7 @@ async def test_a_login_restriction_closes_anonymous_readers_only(channel_layer_n
 async def test_a_group_restriction_keeps_only_the_group(channel_layer_name, home):
     readers = await connect_readers(home)
 
-    @database_sync_to_async
-    def restrict_to_crew():
-        with transaction.atomic():  # as one change: the restriction and its groups
-            restrict(readers.page, "groups", groups=["Crew"])
-
-    await restrict_to_crew()
+    await database_sync_to_async(restrict_at_once)(readers.page, "groups", groups=["Crew"])
     await assert_closed(readers.anonymous, 4403)
     await assert_closed(readers.logged_in, 4403)
     await publish_post(readers.page, "Crew only")
@@ -243,19 +244,42 @@ async def test_a_group_restriction_keeps_only_the_group(channel_layer_name, home
     await get_presence().aclose()
 
 
-async def test_narrowing_a_restriction_to_fewer_groups_closes_the_others(channel_layer_name, home):
-    readers = await connect_readers(home)
-    restriction = await database_sync_to_async(restrict)(
-        readers.page, "groups", groups=["Crew", "Editors"]
-    )
-    await assert_closed(readers.anonymous, 4403)
-    await assert_closed(readers.logged_in, 4403)
-    await database_sync_to_async(
-        lambda: restriction.groups.remove(Group.objects.get(name="Crew"))
-    )()
-    await assert_closed(readers.member, 4403)
-    for reader in (readers.anonymous, readers.logged_in, readers.member):
-        await reader.disconnect()
+async def crew_page_with_member(home):
+    """A page restricted to Crew and Editors, with one Crew member reading it."""
+
+    @database_sync_to_async
+    def make():
+        channel_id = f"crew-{uuid.uuid4().hex[:8]}"
+        page = make_live_page(home, title=f"Crew {channel_id}", channel_id=channel_id)
+        restriction = restrict(page, "groups", groups=["Crew", "Editors"])
+        return page, restriction, logged_in_session(f"m-{channel_id}", group="Crew")
+
+    # Restricted before anyone connects: no admission-again event is still on its way.
+    page, restriction, session = await make()
+    member = await subscribe(page.channel_id, session)
+    await assert_open(member)
+    return page, restriction, member
+
+
+@pytest.mark.parametrize("change", ["remove", "reverse-remove", "reverse-clear"])
+async def test_taking_the_readers_group_off_a_restriction_closes_them(
+    channel_layer_name, home, change
+):
+    page, restriction, member = await crew_page_with_member(home)
+
+    @database_sync_to_async
+    def take_crew_off():
+        crew = Group.objects.get(name="Crew")
+        if change == "remove":
+            restriction.groups.remove(crew)
+        elif change == "reverse-remove":  # from the group's side
+            crew.pageviewrestriction_set.remove(restriction)
+        else:
+            crew.pageviewrestriction_set.clear()
+
+    await take_crew_off()
+    await assert_closed(member, 4403)
+    await member.disconnect()
 
 
 async def test_a_password_closes_every_reader_who_has_not_entered_it(channel_layer_name, home):
@@ -328,3 +352,19 @@ def test_privacy_saves_when_the_channel_layer_is_down(home, caplog):
         restrict(page, "login")
     assert PageViewRestriction.objects.filter(page=page).exists()
     assert any("Could not ask readers of ['down']" in r.getMessage() for r in caplog.records)
+
+
+async def test_deleting_an_ancestor_closes_readers_below_with_4404(home):
+    @database_sync_to_async
+    def make():
+        section = home.add_child(instance=Page(title="Section", slug=f"s-{uuid.uuid4().hex[:6]}"))
+        channel_id = f"below-{uuid.uuid4().hex[:8]}"
+        make_live_page(section, title=f"Below {channel_id}", channel_id=channel_id)
+        return section, channel_id
+
+    section, channel_id = await make()
+    reader = await subscribe(channel_id)
+    await assert_open(reader)
+    await database_sync_to_async(lambda: Page.objects.get(pk=section.pk).delete())()
+    await assert_closed(reader, 4404)
+    await reader.disconnect()

@@ -73,14 +73,18 @@ def recheck_on_restriction_saved(sender, instance, raw=False, **kwargs):
 
 def recheck_on_restriction_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     # Wagtail saves a group restriction first and its groups next: both steps recheck.
+    if reverse and action == "pre_clear":
+        # group.pageviewrestriction_set.clear(): which restrictions is known only before.
+        instance._live_cleared_restrictions = list(instance.pageviewrestriction_set.all())
+        return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    if reverse:  # group.pageviewrestriction_set changed: pk_set holds restrictions
-        restrictions = PageViewRestriction.objects.filter(pk__in=pk_set or ()).select_related(
-            "page"
-        )
-    else:
+    if not reverse:
         restrictions = [instance]
+    elif action == "post_clear":
+        restrictions = vars(instance).pop("_live_cleared_restrictions", [])
+    else:  # group.pageviewrestriction_set changed: pk_set holds restrictions
+        restrictions = PageViewRestriction.objects.filter(pk__in=pk_set).select_related("page")
     recheck_after_commit(
         channel_id
         for restriction in restrictions
