@@ -14,6 +14,7 @@ from channels.layers import get_channel_layer
 from django.test import Client
 from wagtail.models import ModelLogEntry, PageLogEntry, Revision
 
+from tests.posts import post_value
 from tests.staff import EDITOR, REPUBLISHER, SUPERUSER, VIEWER, make_staff
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin import admin_urls
@@ -66,9 +67,9 @@ def objects(live_page):
         live_page.channel_id, {"p1": {"show": True, "content": "<p>Goal</p>"}}, [], page=live_page
     )
     sent.mark(PublishLogEntry.Status.SENT)
-    failed = PublishLogEntry.objects.record(
-        live_page.channel_id, {"p2": {"show": True, "content": "<p>Miss</p>"}}, [], page=live_page
-    )
+    # A real update of the page (a re-push has its post to send), whose send failed.
+    live_page.add_live_post(post_value("Miss", message_id="m2"))
+    failed = PublishLogEntry.objects.filter(page=live_page).latest("seq")
     failed.mark(PublishLogEntry.Status.FAILED, error="ConnectionError: Redis is down")
     return SimpleNamespace(
         page=live_page, channel_id=live_page.channel_id, sent_entry=sent, failed_entry=failed
