@@ -126,6 +126,12 @@ CHANNEL_LAYERS = {"default": redis_layer(REDIS_URL) if REDIS_URL else IN_MEMORY_
 if os.environ.get("WAGTAIL_LIVE_TEST_PRESENCE_TTL"):
     WAGTAIL_LIVE_PRESENCE_TTL = float(os.environ["WAGTAIL_LIVE_TEST_PRESENCE_TTL"])
 
+# ... and cap the sockets per client address (tests/test_security_server.py).
+if os.environ.get("WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"):
+    WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT = int(
+        os.environ["WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"]
+    )
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 STATIC_URL = "/static/"

@@ -1,9 +1,23 @@
 """System checks name the misconfiguration and its fix."""
 
-from django.core.checks import run_checks
-from django.test import override_settings
+import importlib.util
+import re
 
-from tests.settings import IN_MEMORY_LAYER
+import pytest
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator
+from django.core.checks import run_checks
+from django.db.migrations.recorder import MigrationRecorder
+from django.test import override_settings
+from django.urls import re_path
+
+from tests.settings import IN_MEMORY_LAYER, ROOT_DIR
+from wagtail_live_admin.checks import live_routes_validated
+from wagtail_live_admin.consumers import LiveConsumer
+from wagtail_live_admin.routing import websocket_urlpatterns
+
+SANDBOX_ASGI = ROOT_DIR / "sandbox" / "sandbox" / "asgi.py"
 
 
 def check_ids():
@@ -69,3 +83,85 @@ def test_in_memory_layer_in_production_is_a_warning():
 )
 def test_in_memory_layer_in_development_is_fine():
     assert check_ids() == set()
+
+
+# W003: the live websocket route must check the Origin header.
+
+ROUTES = URLRouter(websocket_urlpatterns)
+UNGUARDED = ProtocolTypeRouter({"websocket": AuthMiddlewareStack(ROUTES)})
+GUARD_INSIDE_AUTH = ProtocolTypeRouter(
+    {"websocket": AuthMiddlewareStack(AllowedHostsOriginValidator(ROUTES))}
+)
+GUARD_PER_ROUTE = URLRouter(
+    [re_path(r"^ws/", OriginValidator(LiveConsumer.as_asgi(), ["https://example.com"]))]
+)
+ANY_ORIGIN = ProtocolTypeRouter({"websocket": OriginValidator(AuthMiddlewareStack(ROUTES), ["*"])})
+NO_WEBSOCKET = ProtocolTypeRouter({})
+
+
+async def OPAQUE(scope, receive, send):  # an application of a shape the check does not know
+    pass
+
+
+@pytest.mark.parametrize("path", ["tests.test_checks.UNGUARDED", "tests.test_checks.ANY_ORIGIN"])
+def test_a_websocket_route_without_origin_checks_is_a_warning(path):
+    with override_settings(ASGI_APPLICATION=path):
+        [warning] = [m for m in run_checks() if m.id == "wagtail_live_admin.W003"]
+    assert path in warning.msg and "AllowedHostsOriginValidator" in warning.hint
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tests.asgi.application",
+        "tests.test_checks.GUARD_INSIDE_AUTH",
+        "tests.test_checks.GUARD_PER_ROUTE",
+        # Nothing to tell: no live route, or a shape the check does not know.
+        "tests.test_checks.NO_WEBSOCKET",
+        "tests.test_checks.OPAQUE",
+        "tests.no_such_module.application",
+    ],
+)
+def test_a_websocket_route_behind_an_origin_check_passes(path):
+    with override_settings(ASGI_APPLICATION=path):
+        assert "wagtail_live_admin.W003" not in check_ids()
+
+
+def test_the_sandbox_and_the_docs_check_origins():
+    sandbox = importlib.util.spec_from_file_location("sandbox_asgi", SANDBOX_ASGI)
+    module = importlib.util.module_from_spec(sandbox)
+    sandbox.loader.exec_module(module)
+    applications = {"sandbox": module.application}
+    for doc in (ROOT_DIR / "README.md", ROOT_DIR / "docs" / "how-to" / "install.md"):
+        [block] = [
+            b
+            for b in re.findall(r"```python\n(.*?)```", doc.read_text(), re.S)
+            if "ProtocolTypeRouter" in b
+        ]
+        namespace = {}
+        exec(block, namespace)  # our own docs' snippet
+        applications[doc.name] = namespace["application"]
+    for name, application in applications.items():
+        validated = list(live_routes_validated(application))
+        assert validated == [True], name
+
+
+# W004: the package's migrations must be applied (a database check).
+
+
+def test_applied_migrations_pass(db):
+    assert "wagtail_live_admin.W004" not in {m.id for m in run_checks(databases=["default"])}
+
+
+def test_an_unapplied_migration_is_a_warning(db):
+    MigrationRecorder.Migration.objects.filter(
+        app="wagtail_live_admin", name="0002_history_and_permissions"
+    ).delete()
+    [warning] = [m for m in run_checks(databases=["default"]) if m.id == "wagtail_live_admin.W004"]
+    assert "0002_history_and_permissions" in warning.msg and "'default'" in warning.msg
+    assert "0001_initial" not in warning.msg
+
+
+def test_the_migrations_check_needs_a_database_alias(db):
+    MigrationRecorder.Migration.objects.filter(app="wagtail_live_admin").delete()
+    assert "wagtail_live_admin.W004" not in check_ids()  # plain `manage.py check`

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "PREVIEW_STYLESHEETS": ("wagtail_live_admin/css/live.css",),
     # Largest client frame (bytes) the consumer reads before closing with 4400.
     "MAX_CLIENT_FRAME_BYTES": 1024,
+    # Most live sockets one client address may hold open in one server process; one more
+    # is closed with 4429. None: no cap (behind a proxy every reader may share its address).
+    "MAX_CONNECTIONS_PER_CLIENT": None,
     # Most frames the catch-up endpoint returns; a longer gap gets a snapshot instead.
     "CATCH_UP_MAX_FRAMES": 100,
     # live_prune_log deletes publish log entries older than this many days (None: no

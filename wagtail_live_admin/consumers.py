@@ -1,8 +1,10 @@
 """``LiveConsumer``: one reader's websocket on a live page's channel.
 
-It is thin: it admits the reader, joins the channel's group, counts the reader
-(``presence``) and forwards frames that the publisher encoded once. It writes nothing
-to the database and renders nothing.
+It is thin: it admits the reader (``access.refusal``, the rule the catch-up endpoint
+follows too), joins the channel's group, counts the reader (``presence``) and forwards
+frames that the publisher encoded once. It writes nothing to the database and renders
+nothing. When a page's privacy or publication changes, ``recheck`` asks its readers'
+consumers to run admission again.
 """
 
 import json
@@ -11,8 +13,9 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from .access import can_view, get_live_page
+from .access import FORBIDDEN, NOT_LIVE, refusal
 from .conf import get_setting
+from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
 from .presence import get_presence
 
@@ -22,43 +25,89 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_FOUND = 4404  # unknown channel, or its page is not live
 CLOSE_FORBIDDEN = 4403  # the reader may not view the page
 CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
+CLOSE_TOO_MANY = 4429  # the client's address holds MAX_CONNECTIONS_PER_CLIENT sockets already
+
+_REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
 
 
 def _admission(channel_id: str, scope) -> int | None:
     """Return the close code that refuses this reader, or None to admit them."""
-    page = get_live_page(channel_id)
-    if page is None:
-        return CLOSE_NOT_FOUND
-    if not can_view(page, scope.get("user"), scope.get("session")):
-        return CLOSE_FORBIDDEN
-    return None
+    return _REFUSAL_CODES.get(refusal(channel_id, scope.get("user"), scope.get("session")))
+
+
+def _parse_client_frame(text_data: str | None, limit: int):
+    """Return the client's message as Python data, or None for anything not worth reading."""
+    # Characters first (cheap, and never fewer than bytes), then the UTF-8 bytes; a lone
+    # surrogate (no UTF-8 at all) counts as bytes too rather than failing to encode.
+    if text_data is None or len(text_data) > limit:
+        return None
+    if len(text_data.encode(errors="surrogatepass")) > limit:
+        return None
+    try:
+        return json.loads(text_data)
+    except (ValueError, RecursionError):  # RecursionError: very deeply nested JSON
+        return None
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
     channel_id = None
     group_name = None
+    # The address counted against WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT, while counted.
+    counted_address = None
 
     async def connect(self):
-        channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
-        refusal = await database_sync_to_async(_admission)(channel_id, self.scope)
-        if refusal is not None:
-            # A close before accept reaches the browser as HTTP 403 without a
-            # code: accept first so the reader's script learns why.
-            await self.accept()
-            await self.close(code=refusal)
+        self.channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
+        address = client_address(self.scope)
+        if not open_sockets.add(address, limit=get_setting("MAX_CONNECTIONS_PER_CLIENT")):
+            logger.warning(
+                "Refused a live socket from %s: it has %s open in this process already "
+                "(WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT).",
+                address,
+                open_sockets.count(address),
+            )
+            await self._refuse(CLOSE_TOO_MANY)
+            return
+        self.counted_address = address
+        try:
+            await self._admit()
+        except BaseException:
+            # No disconnect() follows a connect() that raised: uncount the socket here.
+            self._uncount()
+            raise
+
+    async def _admit(self) -> None:
+        code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
+        if code is not None:
+            await self._refuse(code)
             return
         # Join before accepting, so no update falls between the two, and so that an
         # open socket is a counted one.
-        self.channel_id = channel_id
-        self.group_name = live_group_name(channel_id)
+        self.group_name = live_group_name(self.channel_id)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self._presence("join")
         await self.accept()
 
+    async def _refuse(self, code: int) -> None:
+        # A close before accept reaches the browser as HTTP 403 without a code:
+        # accept first so the reader's script learns why.
+        await self.accept()
+        await self.close(code=code)
+
     async def disconnect(self, code):
+        await self._leave()
+        self._uncount()
+
+    async def _leave(self) -> None:
+        """Stop receiving the channel's updates and stop counting as its reader."""
         if self.group_name is not None:
+            group_name, self.group_name = self.group_name, None
             await self._presence("leave")
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            await self.channel_layer.group_discard(group_name, self.channel_name)
+
+    def _uncount(self) -> None:
+        if self.counted_address is not None:
+            open_sockets.remove(self.counted_address)
+            self.counted_address = None
 
     async def _presence(self, action: str) -> None:
         # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
@@ -67,21 +116,32 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except Exception as exc:
             logger.warning("Presence %s failed on channel %r: %r", action, self.channel_id, exc)
 
+    async def websocket_receive(self, message):
+        # Channels' own reads message["bytes"] when "text" is None, a KeyError on a
+        # message that carries neither: read both, as the ASGI spec allows either.
+        await self.receive(text_data=message.get("text"), bytes_data=message.get("bytes"))
+
     async def receive(self, text_data=None, bytes_data=None):
         """Answer the one message readers may send, ``{"type": "ping"}``; close on anything else."""
-        limit = get_setting("MAX_CLIENT_FRAME_BYTES")
-        # Characters first (cheap, and never fewer than bytes), then the UTF-8 bytes.
-        if text_data is not None and len(text_data) <= limit and len(text_data.encode()) <= limit:
-            try:
-                message = json.loads(text_data)
-            except ValueError:
-                message = None
-            if isinstance(message, dict) and message.get("type") == "ping":
-                await self.send(text_data='{"type":"pong"}')
-                return
+        message = _parse_client_frame(text_data, get_setting("MAX_CLIENT_FRAME_BYTES"))
+        if isinstance(message, dict) and message.get("type") == "ping":
+            await self.send(text_data='{"type":"pong"}')
+            return
         logger.info("Closing a live socket after an unexpected client frame.")
         await self.close(code=CLOSE_BAD_FRAME)
 
     async def live_update(self, event):
         """Forward an update frame, encoded once by the publisher, to this reader."""
-        await self.send(text_data=event["frame"])
+        if self.group_name is not None:  # not after a recheck turned the reader away
+            await self.send(text_data=event["frame"])
+
+    async def live_recheck(self, event):
+        """Run admission again (the page's privacy or publication changed); close if refused."""
+        if self.group_name is None:
+            return
+        code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
+        if code is not None:
+            # Leave first: no update queued behind this event reaches the reader.
+            await self._leave()
+            logger.info("Closing a live socket on channel %r with %s.", self.channel_id, code)
+            await self.close(code=code)

@@ -4,6 +4,8 @@ Imported by the models, so everything beyond Wagtail's panel base is imported wh
 the panel renders: the app's models are not loaded yet when this module is.
 """
 
+import re
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
@@ -23,12 +25,16 @@ class LiveWatchersPanel(Panel):
         template_name = "wagtail_live_admin/panels/watchers.html"
 
         def is_shown(self):
+            from .models import CHANNEL_ID_PATTERN
             from .permissions import can_view_live
 
             page = self.instance
+            channel_id = getattr(page, "channel_id", None)
             return bool(
                 getattr(page, "live", False)
-                and getattr(page, "channel_id", None)
+                and channel_id
+                # A form shown again with errors holds what the editor typed, valid or not.
+                and re.fullmatch(CHANNEL_ID_PATTERN, channel_id)
                 and can_view_live(self.request.user)
             )
 

@@ -1,6 +1,7 @@
 """Signal handlers, connected once from ``AppConfig.ready()``."""
 
 from .conf import get_publisher
+from .recheck import register_recheck_handlers
 from .signals import live_page_update
 
 # wagtail-live connected its publisher under this uid; code that disconnects it still works.
@@ -19,3 +20,4 @@ def register_signal_handlers() -> None:
     live_page_update.connect(
         publish_live_page_update, weak=False, dispatch_uid=PUBLISHER_DISPATCH_UID
     )
+    register_recheck_handlers()

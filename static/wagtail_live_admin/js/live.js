@@ -19,8 +19,8 @@
 
   const RETRY_BASE_MS = 500;
   const RETRY_MAX_MS = 10000;
-  // Refused by the server (page gone or not allowed): retry, but slowly.
-  const REFUSED_CODES = new Set([4403, 4404]);
+  // Refused by the server (page gone, not allowed, too many sockets): retry, but slowly.
+  const REFUSED_CODES = new Set([4403, 4404, 4429]);
 
   function start(root) {
     const container = root.querySelector("#live-posts");
