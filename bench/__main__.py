@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")])
     parser.add_argument("--processes", type=lambda v: [int(n) for n in v.split(",")])
     parser.add_argument("--modes", type=lambda v: v.split(","))
+    parser.add_argument("--profile", type=Path, help="fan-out: py-spy the servers into DIR")
     args = parser.parse_args()
     # A terminated bench still stops the servers and clients it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -63,6 +64,7 @@ def main() -> None:
                 sizes=args.sizes,
                 processes=args.processes,
                 modes=args.modes,
+                profile=args.profile,
                 redis_url=redis_url,
             )
     print(f"\nbench: {time.perf_counter() - started:.0f} s")

@@ -23,6 +23,8 @@ import contextlib
 import json
 import math
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,6 +44,7 @@ PADDING = "<p>" + "Live words for the bench. " * 74 + "</p>"  # a ~2 KB frame
 PACED_GAP = 0.02  # seconds between a paced frame's last arrival and the next publish
 IDLE = 3.0  # a burst is over when no delivery came for this long
 TIMEOUT = 60.0  # and at the latest this long after its last publish
+PY_SPY = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
 
 
 @dataclass(frozen=True)
@@ -427,6 +430,34 @@ async def run_mode(mode: str, frames: int, next_seq, publisher, clients) -> tupl
     return await clients.report(), len(seqs)
 
 
+class Profiler:
+    """py-spy sampling each server process while a mode runs (``--profile DIR``)."""
+
+    def __init__(self, directory: Path | None, servers: ServerProcesses, label: str):
+        self.procs = []
+        if directory is None:
+            return
+        directory.mkdir(parents=True, exist_ok=True)
+        for index, pid in enumerate(servers.pids):
+            name = f"{label}-{index}".replace(" ", "_").replace("/", "_").replace(",", "")
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        *(PY_SPY, "record", "--pid", str(pid), "--rate", "250"),
+                        *("--format", "raw", "--output", str(directory / f"{name}.txt")),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in self.procs:
+            proc.wait(timeout=60)
+
+
 async def run_cell(
     server: Server,
     size: int,
@@ -436,6 +467,7 @@ async def run_cell(
     *,
     redis_url: str,
     database_url: str,
+    profile: Path | None = None,
 ) -> list[dict]:
     servers = ServerProcesses(server, processes, redis_url=redis_url, database_url=database_url)
     servers.start()
@@ -456,11 +488,14 @@ async def run_cell(
         await run_mode("paced", 3, lambda: next(seq_counter), publisher, clients)
         for mode in modes:
             frames = plan.paced_frames[size] if mode == "paced" else None
+            profiler = Profiler(profile, servers, f"{server.name}-{size}-x{processes}-{mode}")
+            await asyncio.sleep(0.5 if profile else 0)  # py-spy attaches
             cpu_before = servers.cpu()
             arrivals, published = await run_mode(
                 mode, frames, lambda: next(seq_counter), publisher, clients
             )
             cpu = servers.cpu() - cpu_before
+            profiler.stop()
             summary = summarise(
                 arrivals, published, clients.connected, burst=mode.startswith("burst")
             )
@@ -540,6 +575,7 @@ def run(
     sizes: list[int] | None = None,
     processes: list[int] | None = None,
     modes: list[str] | None = None,
+    profile: Path | None = None,
     redis_url: str,
 ) -> list[dict]:
     from django.db import connection
@@ -566,6 +602,7 @@ def run(
                 plan,
                 redis_url=redis_url,
                 database_url=database_url,
+                profile=profile,
             )
         )
     print_tables(rows)

@@ -2,7 +2,8 @@
 
 It is thin: it admits the reader, joins the channel's group, counts the reader
 (``presence``) and forwards frames that the publisher encoded once. It writes nothing
-to the database and renders nothing.
+to the database and renders nothing. The group is joined once per process (``fanout``),
+which hands each update to every local reader's ``live_update``.
 """
 
 import json
@@ -11,6 +12,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from . import fanout
 from .access import can_view, get_live_page
 from .conf import get_setting
 from .groups import live_group_name
@@ -51,14 +53,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # open socket is a counted one.
         self.channel_id = channel_id
         self.group_name = live_group_name(channel_id)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await fanout.join(self.channel_layer, self.group_name, self)
         await self._presence("join")
         await self.accept()
 
     async def disconnect(self, code):
         if self.group_name is not None:
             await self._presence("leave")
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            await fanout.leave(self.channel_layer, self.group_name, self)
 
     async def _presence(self, action: str) -> None:
         # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
