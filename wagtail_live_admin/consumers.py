@@ -2,15 +2,20 @@
 
 It is thin: it admits the reader, joins the channel's group, counts the reader
 (``presence``) and forwards frames that the publisher encoded once. It writes nothing
-to the database and renders nothing. The group is joined once per process (``fanout``),
-which hands each update to every local reader's ``live_update``.
+to the database and renders nothing.
+
+The channel's group is joined once per process (``fanout``), which hands each message
+sent to the group to every local reader's handler for its type (``live.update`` ->
+``live_update``). A reader has no layer channel of its own: send to the group.
 """
 
 import json
 import logging
+import uuid
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 
 from . import fanout
 from .access import can_view, get_live_page
@@ -39,6 +44,9 @@ def _admission(channel_id: str, scope) -> int | None:
 class LiveConsumer(AsyncWebsocketConsumer):
     channel_id = None
     group_name = None
+    # Channels gives a consumer a layer channel, and a receive waiting on it, only when
+    # this alias names a configured layer: a reader needs neither (see ``fanout``).
+    channel_layer_alias = None
 
     async def connect(self):
         channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
@@ -53,6 +61,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # open socket is a counted one.
         self.channel_id = channel_id
         self.group_name = live_group_name(channel_id)
+        self.channel_layer = get_channel_layer()
+        # The reader's name in presence counts, unique across processes.
+        self.channel_name = f"live-reader.{uuid.uuid4().hex}"
         await fanout.join(self.channel_layer, self.group_name, self)
         await self._presence("join")
         await self.accept()
