@@ -18,7 +18,7 @@ os.environ.setdefault(
     "DATABASE_URL", f"sqlite:////tmp/wagtail_live_admin_bench_{os.getpid()}.sqlite3"
 )
 
-BENCHES = ("publish_path", "fanout")
+BENCHES = ("publish_path", "presence", "admin", "fanout")
 
 
 def main() -> None:
@@ -54,10 +54,18 @@ def main() -> None:
         from bench import publish_path
 
         publish_path.run()
-    if "fanout" in benches:
-        from bench import fanout
+    with bench_redis() as redis_url:
+        if "presence" in benches:
+            from bench import presence
 
-        with bench_redis() as redis_url:
+            presence.run(redis_url=redis_url)
+        if "admin" in benches:
+            from bench import admin
+
+            admin.run(redis_url=redis_url, quick=args.quick)
+        if "fanout" in benches:
+            from bench import fanout
+
             fanout.run(
                 quick=args.quick,
                 servers=args.server,
