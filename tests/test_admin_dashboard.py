@@ -134,3 +134,14 @@ def test_the_channel_page_shows_the_trend_as_a_chart_and_a_table(client, live_pa
     assert "<polyline" in html and "Subscribers per span, oldest first" in html
     assert f'hx-get="/admin/live/channels/{live_page.channel_id}/watching/"' in html
     assert client.get("/admin/live/channels/no-such-channel/").status_code == 404
+
+
+def test_latest_entries_are_each_channels_last_seq(home):
+    from wagtail_live_admin.models import PublishLogEntry
+    from wagtail_live_admin.stats import latest_entries
+
+    for channel_id, count in (("a", 3), ("b", 1)):
+        for _ in range(count):
+            PublishLogEntry.objects.record(channel_id, {}, [])
+    latest = latest_entries(["a", "b", "never"])
+    assert {channel_id: entry.seq for channel_id, entry in latest.items()} == {"a": 3, "b": 1}
