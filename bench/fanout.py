@@ -228,6 +228,10 @@ class ServerProcesses:
                 process.wait()
         self.processes = []
 
+    def remove_logs(self) -> None:
+        for log in self.logs:
+            log.unlink(missing_ok=True)
+
     def output(self) -> str:
         return "\n".join(log.read_text(errors="replace")[-3000:] for log in self.logs)
 
@@ -549,6 +553,7 @@ async def run_cell(
             await clients.stop()
         await publisher.close()
         servers.stop()
+    servers.remove_logs()  # kept when the run failed, for its error
     return rows
 
 
