@@ -42,7 +42,7 @@ CHANNEL_ID = "bench-fanout"
 BARE_CHANNEL = "bench-fanout"
 PADDING = "<p>" + "Live words for the bench. " * 74 + "</p>"  # a ~2 KB frame
 PACED_GAP = 0.02  # seconds between a paced frame's last arrival and the next publish
-IDLE = 3.0  # a burst is over when no delivery came for this long
+IDLE = 2.0  # a burst is over when no delivery came for this long
 TIMEOUT = 60.0  # and at the latest this long after its last publish
 PY_SPY = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
 
@@ -57,6 +57,8 @@ class Server:
     layer: str | None = None  # "core" or "pubsub" (bench/layers.py)
     capacity: int | None = None
     ours: bool = False
+    deflate: bool = False  # the clients offer permessage-deflate, as browsers do
+    options: tuple[str, ...] = ()  # more options for the server's command
 
     @property
     def path(self) -> str:
@@ -86,6 +88,25 @@ SERVERS = {
         Server("ours + uvicorn, capacity 100", "uvicorn", OURS, "core", ours=True),
         Server("ours + uvicorn, pub/sub layer", "uvicorn", OURS, "pubsub", ours=True),
         Server("ours + daphne, pub/sub layer", "daphne", OURS, "pubsub", ours=True),
+        Server(
+            "ours + uvicorn, deflate offered",
+            "uvicorn",
+            OURS,
+            "core",
+            RECOMMENDED_CAPACITY,
+            ours=True,
+            deflate=True,
+        ),
+        Server(
+            "ours + uvicorn, deflate offered and refused",
+            "uvicorn",
+            OURS,
+            "core",
+            RECOMMENDED_CAPACITY,
+            ours=True,
+            deflate=True,
+            options=("--ws-per-message-deflate", "false"),
+        ),
     )
 }
 
@@ -112,6 +133,9 @@ class Plan:
                     yield SERVERS[name], size, 1, modes
 
 
+# Sized for `make bench` to stay under 10 minutes on 2 cores: at 5,000 subscribers
+# fewer paced frames, one burst (150), and daphne and plain Channels paced only (their
+# bursts take minutes there; their 1,000-subscriber rows show the same per delivery).
 FULL = Plan(
     servers=[
         "bare websockets + Redis PUBLISH",
@@ -122,15 +146,19 @@ FULL = Plan(
     sizes=[100, 1000, 5000],
     processes=[1, 2],
     modes=["paced", "burst50", "burst150"],
-    paced_frames={100: 30, 1000: 30, 5000: 8},
-    # Plain Channels takes minutes for a 5,000-socket burst: paced only there.
+    paced_frames={100: 30, 1000: 30, 5000: 6},
     skip={
         ("Channels + daphne", 1000): {"burst50"},
         ("Channels + daphne", 5000): {"burst50", "burst150"},
+        ("ours + daphne", 5000): {"burst50", "burst150"},
+        ("bare websockets + Redis PUBLISH", 5000): {"burst50"},
+        ("ours + uvicorn", 5000): {"burst50"},
     },
     extra=[
         ("ours + uvicorn, capacity 100", 1000, ["burst150"]),
         ("ours + uvicorn, pub/sub layer", 1000, ["paced", "burst150"]),
+        ("ours + uvicorn, deflate offered", 1000, ["paced", "burst150"]),
+        ("ours + uvicorn, deflate offered and refused", 1000, ["paced", "burst150"]),
     ],
 )
 QUICK = Plan(
@@ -194,10 +222,15 @@ class ServerProcesses:
                 *("--port", str(port), "--redis", self.redis_url, "--channel", BARE_CHANNEL),
             ]
         if server.runner == "daphne":
-            return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), server.app]
+            return [
+                *(sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)),
+                *server.options,
+                server.app,
+            ]
         return [
             *(sys.executable, "-m", "uvicorn", server.app, "--host", "127.0.0.1"),
             *("--port", str(port), "--lifespan", "off", "--log-level", "warning"),
+            *server.options,
         ]
 
     def start(self) -> None:
@@ -245,8 +278,8 @@ class ServerProcesses:
 class Clients:
     """Client processes holding ``size`` sockets between them, driven over their stdio."""
 
-    def __init__(self, urls: list[str], size: int, processes: int):
-        self.urls, self.size = urls, size
+    def __init__(self, urls: list[str], size: int, processes: int, *, deflate: bool = False):
+        self.urls, self.size, self.deflate = urls, size, deflate
         self.counts = [size // processes + (i < size % processes) for i in range(processes)]
         self.procs: list[asyncio.subprocess.Process] = []
         self.complete: dict[int, int] = {}  # seq -> client processes that have it everywhere
@@ -260,6 +293,7 @@ class Clients:
         for count in self.counts:
             proc = await asyncio.create_subprocess_exec(
                 *(sys.executable, "-m", "bench.fanout_client", "--count", str(count)),
+                *(["--deflate"] if self.deflate else []),
                 *self.urls,
                 cwd=ROOT,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -499,7 +533,7 @@ async def run_cell(
     try:
         await _warm_up(servers)
         rss_before = servers.rss()
-        clients = Clients(servers.urls, size, 1 if size <= 1000 else 2)
+        clients = Clients(servers.urls, size, 1 if size <= 1000 else 2, deflate=server.deflate)
         started = time.perf_counter()
         await clients.start()
         connect_seconds = time.perf_counter() - started
@@ -532,6 +566,8 @@ async def run_cell(
                         "layer": server.layer and layers.BACKENDS[server.layer],
                         "capacity": server.capacity,
                         "client_processes": len(clients.procs),
+                        "server_options": list(server.options),
+                        "clients_offer_deflate": server.deflate,
                     },
                     "subscribers": size,
                     "connected": clients.connected,

@@ -72,12 +72,12 @@ async def read_socket(websocket, arrivals: Arrivals) -> None:
         arrivals.closed += 1
 
 
-async def open_socket(url: str, limit: asyncio.Semaphore, timeout: float):
+async def open_socket(url: str, limit: asyncio.Semaphore, timeout: float, compression):
     async with limit:
         return await connect(
             url,
             origin=ORIGIN,
-            compression=None,
+            compression=compression,
             ping_interval=None,
             max_size=2**20,
             open_timeout=timeout,
@@ -85,11 +85,13 @@ async def open_socket(url: str, limit: asyncio.Semaphore, timeout: float):
         )
 
 
-async def main(urls: list[str], count: int, concurrency: int, timeout: float) -> None:
+async def main(
+    urls: list[str], count: int, concurrency: int, timeout: float, compression: str | None
+) -> None:
     limit = asyncio.Semaphore(concurrency)
     started = time.perf_counter()
     results = await asyncio.gather(
-        *(open_socket(urls[i % len(urls)], limit, timeout) for i in range(count)),
+        *(open_socket(urls[i % len(urls)], limit, timeout, compression) for i in range(count)),
         return_exceptions=True,
     )
     sockets = [result for result in results if not isinstance(result, BaseException)]
@@ -125,6 +127,8 @@ if __name__ == "__main__":
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--timeout", type=float, default=60)
+    # Browsers offer permessage-deflate; the bench's clients do not, unless told to.
+    parser.add_argument("--deflate", action="store_true")
     args = parser.parse_args()
     try:
         import uvloop
@@ -132,6 +136,12 @@ if __name__ == "__main__":
         uvloop = None
     # uvloop, where installed, makes the client's own cost per frame smaller.
     asyncio.run(
-        main(args.urls, args.count, args.concurrency, args.timeout),
+        main(
+            args.urls,
+            args.count,
+            args.concurrency,
+            args.timeout,
+            "deflate" if args.deflate else None,
+        ),
         loop_factory=uvloop.new_event_loop if uvloop else None,
     )
