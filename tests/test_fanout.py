@@ -4,10 +4,14 @@ import asyncio
 import json
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.db import connections
+from django.test import override_settings
 
 from tests.asgi import application
+from tests.settings import IN_MEMORY_LAYER
 from wagtail_live_admin import fanout
 from wagtail_live_admin.groups import live_group_name
 from wagtail_live_admin.publishers.django_channels import asend_frame
@@ -30,7 +34,14 @@ def layer_members(layer, group):
     return set(layer.groups.get(group, {}))
 
 
-async def test_readers_of_a_channel_share_one_group_member(live_page):
+@pytest.fixture
+def memory_layer():
+    """The in-memory layer, whose group members a test can read, whatever REDIS_URL says."""
+    with override_settings(CHANNEL_LAYERS={"default": IN_MEMORY_LAYER}):
+        yield
+
+
+async def test_readers_of_a_channel_share_one_group_member(memory_layer, live_page):
     layer = get_channel_layer()
     readers = [await subscribe() for _ in range(3)]
     assert fanout.local_readers(layer, GROUP) == 3
@@ -39,7 +50,7 @@ async def test_readers_of_a_channel_share_one_group_member(live_page):
         await reader.disconnect()
 
 
-async def test_the_last_reader_to_leave_takes_the_process_out_of_the_group(live_page):
+async def test_the_last_reader_to_leave_takes_the_process_out_of_the_group(memory_layer, live_page):
     layer = get_channel_layer()
     first, second = await subscribe(), await subscribe()
     await first.disconnect()
@@ -60,7 +71,7 @@ async def test_every_reader_gets_every_frame_in_order(channel_layer_name, live_p
         await reader.disconnect()
 
 
-async def test_a_reader_who_left_gets_nothing_and_the_others_go_on(live_page):
+async def test_a_reader_who_left_gets_nothing_and_the_others_go_on(memory_layer, live_page):
     gone, staying = await subscribe(), await subscribe()
     await gone.disconnect()
     await asend_frame("match-day.1", '{"seq": 1}')
@@ -69,7 +80,7 @@ async def test_a_reader_who_left_gets_nothing_and_the_others_go_on(live_page):
     await staying.disconnect()
 
 
-async def test_readers_joining_at_once_join_the_group_once(live_page):
+async def test_readers_joining_at_once_join_the_group_once(memory_layer, live_page):
     layer = get_channel_layer()
     readers = await asyncio.gather(*(subscribe() for _ in range(10)))
     assert len(layer_members(layer, GROUP)) == 1
@@ -77,3 +88,6 @@ async def test_readers_joining_at_once_join_the_group_once(live_page):
     for reader in readers:
         assert await reader.receive_from(timeout=5) == '{"seq": 1}'
         await reader.disconnect()
+    # Ten admissions at once leave a connection open in the worker thread: close it, or
+    # PostgreSQL refuses to drop the test database.
+    await database_sync_to_async(connections.close_all)()
