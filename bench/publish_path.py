@@ -5,18 +5,17 @@ diff, render the changed post, encode the frame, hand it to the channel layer af
 commit); ``without`` is the same save with ``sync=False`` (no diff, nothing sent),
 and ``package's own work`` times only the package's part of the first: read what
 was live, diff, render the one changed post, write its publish log entry.
+``add_live_post`` is the same path entered from code, with a new post.
 """
 
-import json
-import platform
 import statistics
 import time
-from pathlib import Path
 
 from django.core.management import call_command
 from django.db import connection, transaction
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench.machine import machine, ratio, table, write
+
 SIZES = (10, 100, 1000)
 REPEATS = 15
 
@@ -72,6 +71,15 @@ def _time_package_work(page) -> float:
     return elapsed
 
 
+def _time_add_live_post(page) -> float:
+    from tests.posts import post_value
+
+    post = post_value(f"Added at {time.perf_counter()}")
+    started = time.perf_counter()
+    page.add_live_post(post)
+    return (time.perf_counter() - started) * 1000
+
+
 def run() -> None:
     from tests.testapp.models import LiveBlogPage
 
@@ -88,41 +96,49 @@ def run() -> None:
                 samples.append(_time_save(fresh, sync=sync))
             timings[sync] = statistics.median(samples)
         own = [_time_package_work(LiveBlogPage.objects.get(pk=page.pk)) for _ in range(REPEATS)]
+        added = [_time_add_live_post(LiveBlogPage.objects.get(pk=page.pk)) for _ in range(REPEATS)]
         rows.append(
             {
+                "machine": machine(),
                 "posts": size,
                 "with_live_update_ms": round(timings[True], 2),
                 "without_ms": round(timings[False], 2),
+                "ratio": ratio(timings[True], timings[False]),
                 "package_work_ms": round(statistics.median(own), 2),
+                "add_live_post_ms": round(statistics.median(added), 2),
             }
         )
     _print(rows)
-    _write(rows)
+    path = write(
+        "publish_path",
+        rows,
+        configuration={"database": connection.vendor, "repeats": REPEATS, "layer": "in-memory"},
+    )
+    print(f"\nwritten: bench/results/{path.name}")
 
 
 def _print(rows) -> None:
-    print("\nPublish path: save of a live page where one post changed (median ms)")
-    print("| posts | save with live update | save without (sync=False) | package's own work |")
-    print("| ---: | ---: | ---: | ---: |")
-    for row in rows:
-        print(
-            f"| {row['posts']:,} | {row['with_live_update_ms']:.2f} | {row['without_ms']:.2f} "
-            f"| {row['package_work_ms']:.2f} |"
+    print(
+        table(
+            "Publish path: a live page where one post changed (median ms)",
+            [
+                "posts",
+                "save with live update",
+                "save without (sync=False)",
+                "with / without",
+                "package's own work",
+                "add_live_post",
+            ],
+            [
+                [
+                    f"{row['posts']:,}",
+                    row["with_live_update_ms"],
+                    row["without_ms"],
+                    row["ratio"],
+                    row["package_work_ms"],
+                    row["add_live_post_ms"],
+                ]
+                for row in rows
+            ],
         )
-
-
-def _write(rows) -> None:
-    import django
-    import wagtail
-
-    RESULTS.mkdir(exist_ok=True)
-    result = {
-        "benchmark": "publish_path",
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
-        "versions": {"django": django.__version__, "wagtail": wagtail.__version__},
-        "configuration": {"database": connection.vendor, "repeats": REPEATS},
-        "rows": rows,
-    }
-    path = RESULTS / "publish_path.json"
-    path.write_text(json.dumps(result, indent=2))
-    print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
+    )

@@ -114,6 +114,8 @@ def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:
             # redis-py 8 times out reads after 5 s by default, which kills idle consumers.
             "hosts": [{"address": url, "socket_timeout": None, "max_connections": 1000}],
             "prefix": prefix,
+            # Room for a process to fall 1,000 updates behind before a group send skips it.
+            "capacity": 1000,
         },
     }
 

@@ -173,3 +173,14 @@ def test_a_failure_fixed_by_a_re_push_no_longer_counts_as_not_delivered(client, 
         live_page.channel_id, {}, [], page=live_page, republish_of=failed, trigger="republish"
     ).mark(Status.SENT)
     assert not_delivered().strip() == "0"
+
+
+def test_latest_entries_are_each_channels_last_seq(home):
+    from wagtail_live_admin.models import PublishLogEntry
+    from wagtail_live_admin.stats import latest_entries
+
+    for channel_id, count in (("a", 3), ("b", 1)):
+        for _ in range(count):
+            PublishLogEntry.objects.record(channel_id, {}, [])
+    latest = latest_entries(["a", "b", "never"])
+    assert {channel_id: entry.seq for channel_id, entry in latest.items()} == {"a": 3, "b": 1}

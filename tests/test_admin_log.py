@@ -172,3 +172,21 @@ def test_the_group_editor_offers_the_live_permissions(client, db):
     client.force_login(make_staff(SUPERUSER))
     html = client.get("/admin/groups/new/").content.decode()
     assert "Can re-publish live updates" in html
+
+
+def test_a_long_unfiltered_log_is_counted_from_postgresql_statistics(live_page):
+    from wagtail_live_admin.views.log import PublishLogPaginator
+
+    for _ in range(3):
+        log_entry(page=live_page)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE wagtail_live_admin_publishlogentry")
+    paginator = PublishLogPaginator(PublishLogEntry.objects.order_by("-pk"), 50)
+    paginator.estimate_above = 0
+    # SQLite has no estimate: always exact. PostgreSQL's is right after ANALYZE.
+    assert paginator.count == 3
+    assert paginator.estimated is (connection.vendor == "postgresql")
+    filtered = PublishLogPaginator(PublishLogEntry.objects.filter(status=Status.SENT), 50)
+    filtered.estimate_above = 0
+    assert filtered.count == 3 and not filtered.estimated

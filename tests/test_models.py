@@ -291,3 +291,23 @@ def test_text_from_source_apps_is_cleaned():
     text = construct_text_block('<p onclick="x()">Hi<script>alert(1)</script><b>there</b></p>')
     assert "script" not in text.source and "onclick" not in text.source
     assert "Hi" in text.source and "there" in text.source
+
+
+def test_editing_one_post_of_many_renders_only_that_post(live_page, monkeypatch):
+    from wagtail_live_admin.publishers import websocket
+
+    page = draft_of(live_page)
+    posts = [editor_adds(page, f"Post {number}") for number in range(30)]
+    publish(page)
+    rendered = []
+    real_render = websocket.render_live_post
+
+    def counting_render(post):
+        rendered.append(post.id)
+        return real_render(post)
+
+    monkeypatch.setattr(websocket, "render_live_post", counting_render)
+    page = draft_of(live_page)
+    set_post_text(page, posts[12].id, "Post 12, corrected")
+    publish(page)
+    assert rendered == [posts[12].id]

@@ -5,14 +5,22 @@ follows too), joins the channel's group, counts the reader (``presence``) and fo
 frames that the publisher encoded once. It writes nothing to the database and renders
 nothing. When a page's privacy or publication changes, ``recheck`` asks its readers'
 consumers to run admission again.
+
+The channel's group is joined once per process (``fanout``), which hands each message
+sent to the group to every local reader's handler for its type (``live.update`` ->
+``live_update``, ``live.recheck`` -> ``live_recheck``). A reader has no layer channel of
+its own: send to the group.
 """
 
 import json
 import logging
+import uuid
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 
+from . import fanout
 from .access import FORBIDDEN, NOT_LIVE, refusal
 from .conf import get_setting
 from .connection_limit import client_address, open_sockets
@@ -26,6 +34,7 @@ CLOSE_NOT_FOUND = 4404  # unknown channel, or its page is not live
 CLOSE_FORBIDDEN = 4403  # the reader may not view the page
 CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
 CLOSE_TOO_MANY = 4429  # the client's address holds MAX_CONNECTIONS_PER_CLIENT sockets already
+CLOSE_LAYER_LOST = fanout.CLOSE_LAYER_LOST  # 4503: the process lost the layer; reconnect
 
 _REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
 
@@ -54,6 +63,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     group_name = None
     # The address counted against WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT, while counted.
     counted_address = None
+    # Channels gives a consumer a layer channel, and a receive waiting on it, only when
+    # this alias names a configured layer: a reader needs neither (see ``fanout``).
+    channel_layer_alias = None
 
     async def connect(self):
         self.channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
@@ -83,7 +95,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # Join before accepting, so no update falls between the two, and so that an
         # open socket is a counted one.
         self.group_name = live_group_name(self.channel_id)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        self.channel_layer = get_channel_layer()
+        # The reader's name in presence counts, unique across processes.
+        self.channel_name = f"live-reader.{uuid.uuid4().hex}"
+        await fanout.join(self.channel_layer, self.group_name, self)
         await self._presence("join")
         await self.accept()
 
@@ -102,7 +117,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.group_name is not None:
             group_name, self.group_name = self.group_name, None
             await self._presence("leave")
-            await self.channel_layer.group_discard(group_name, self.channel_name)
+            await fanout.leave(self.channel_layer, group_name, self)
 
     def _uncount(self) -> None:
         if self.counted_address is not None:

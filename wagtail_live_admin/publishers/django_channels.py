@@ -32,14 +32,17 @@ class ChannelLayerMissing(RuntimeError):
     pass
 
 
-def send_frame(channel_id: str, frame: str) -> None:
+async def asend_frame(channel_id: str, frame: str, *, layer=None) -> None:
     """Push an encoded frame to the channel's group; raise when the layer does not take it."""
-    layer = get_channel_layer()
+    layer = layer or get_channel_layer()
     if layer is None:
         raise ChannelLayerMissing("No channel layer is configured (CHANNEL_LAYERS).")
-    async_to_sync(layer.group_send)(
-        live_group_name(channel_id), {"type": UPDATE_EVENT, "frame": frame}
-    )
+    await layer.group_send(live_group_name(channel_id), {"type": UPDATE_EVENT, "frame": frame})
+
+
+def send_frame(channel_id: str, frame: str) -> None:
+    """``asend_frame`` for synchronous code (the publisher runs after the commit)."""
+    async_to_sync(asend_frame)(channel_id, frame)
 
 
 def deliver(entry: PublishLogEntry) -> bool:
