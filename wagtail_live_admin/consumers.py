@@ -12,6 +12,7 @@ sent to the group to every local reader's handler for its type (``live.update`` 
 its own: send to the group.
 """
 
+import asyncio
 import json
 import logging
 import uuid
@@ -66,6 +67,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # Channels gives a consumer a layer channel, and a receive waiting on it, only when
     # this alias names a configured layer: a reader needs neither (see ``fanout``).
     channel_layer_alias = None
+    _recheck_lock = None
 
     async def connect(self):
         self.channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
@@ -152,11 +154,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def live_recheck(self, event):
         """Run admission again (the page's privacy or publication changed); close if refused."""
-        if self.group_name is None:
-            return
-        code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
-        if code is not None:
-            # Leave first: no update queued behind this event reaches the reader.
-            await self._leave()
-            logger.info("Closing a live socket on channel %r with %s.", self.channel_id, code)
-            await self.close(code=code)
+        # The fan-out runs each event's handler as a task of its own, so two rechecks of
+        # one change may overlap: one at a time, and the second finds the reader gone.
+        if self._recheck_lock is None:
+            self._recheck_lock = asyncio.Lock()
+        async with self._recheck_lock:
+            if self.group_name is None:
+                return
+            code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
+            if code is not None:
+                # Leave first: no update queued behind this event reaches the reader.
+                await self._leave()
+                logger.info("Closing a live socket on channel %r with %s.", self.channel_id, code)
+                await self.close(code=code)
