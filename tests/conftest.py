@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.core.cache import cache
 from django.test import override_settings
 from wagtail.models import Page
 
@@ -59,3 +60,17 @@ def watch():
     yield join
     for channel_id, member in joined:
         async_to_sync(get_presence().leave)(channel_id, member)
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test (the re-push rate limit counts in it)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    """Collect the on-commit callbacks (a publish's send) for the test to run."""
+    return django_capture_on_commit_callbacks

@@ -3,7 +3,6 @@
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from wagtail.models import PageLogEntry
 
@@ -19,16 +18,8 @@ ANONYMOUS = "anonymous"
 COMMITS = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
+# The re-push rate limit counts in the cache: each test starts from none.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 @pytest.fixture

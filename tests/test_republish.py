@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageLogEntry
@@ -25,17 +24,8 @@ Status = PublishLogEntry.Status
 Trigger = PublishLogEntry.Trigger
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The rate limit counts in the cache: each test starts from none.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
+# The re-push rate limit counts in the cache: each test starts from none.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 @pytest.fixture

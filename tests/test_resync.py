@@ -1,7 +1,6 @@
 """Re-sync: one update with the page as it is, removals for all else, and its diff for readers."""
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from wagtail.models import PageLogEntry
 
@@ -14,16 +13,8 @@ from wagtail_live_admin.resync import plan_resync, resync
 Status = PublishLogEntry.Status
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return django_capture_on_commit_callbacks
+# The re-push rate limit counts in the cache: each test starts from none.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 @pytest.fixture
