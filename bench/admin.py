@@ -164,7 +164,7 @@ def measure(entries: int) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from wagtail_live_admin.presence import get_presence
+    from wagtail_live_admin.realtime.presence import get_presence
 
     if not is_built(entries):
         print(f"  building {entries:,} log entries (once)", file=sys.stderr, flush=True)

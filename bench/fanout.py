@@ -369,7 +369,7 @@ class Clients:
 
 
 def bench_frame(seq: int, sent: float) -> str:
-    from wagtail_live_admin.frames import encode_frame
+    from wagtail_live_admin.delivery.frames import encode_frame
 
     content = f'<div class="live-post" data-post-id="bench" data-sent="{sent:.6f}">{PADDING}</div>'
     return encode_frame(

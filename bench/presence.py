@@ -70,7 +70,7 @@ async def _connect(channel_id: str):
 
 
 async def _round_trips(channel_id: str, trips: RoundTrips) -> dict:
-    from wagtail_live_admin.presence import get_presence
+    from wagtail_live_admin.realtime.presence import get_presence
 
     presence = get_presence()
     # Warm: pools open, the page is cached by nobody (admission asks the database).
@@ -126,7 +126,7 @@ def run(*, redis_url: str) -> list[dict]:
     from bench.fanout import CHANNEL_ID, prepare_database
     from bench.machine import machine, ratio, table, write
     from tests.settings import redis_layer
-    from wagtail_live_admin.presence import get_presence
+    from wagtail_live_admin.realtime.presence import get_presence
 
     prepare_database()
     layer = redis_layer(redis_url, prefix=f"bench-presence-{uuid.uuid4().hex[:8]}")

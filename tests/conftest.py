@@ -9,7 +9,7 @@ from wagtail.models import Page
 from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
 from tests.testapp.models import LiveBlogPage
-from wagtail_live_admin.presence import get_presence
+from wagtail_live_admin.realtime.presence import get_presence
 
 
 @pytest.fixture

@@ -176,8 +176,8 @@ def test_a_failure_fixed_by_a_re_push_no_longer_counts_as_not_delivered(client, 
 
 
 def test_latest_entries_are_each_channels_last_seq(home):
+    from wagtail_live_admin.admin.stats import latest_entries
     from wagtail_live_admin.models import PublishLogEntry
-    from wagtail_live_admin.stats import latest_entries
 
     for channel_id, count in (("a", 3), ("b", 1)):
         for _ in range(count):

@@ -175,7 +175,7 @@ def test_the_group_editor_offers_the_live_permissions(client, db):
 
 
 def test_a_long_unfiltered_log_is_counted_from_postgresql_statistics(live_page):
-    from wagtail_live_admin.views.log import PublishLogPaginator
+    from wagtail_live_admin.admin.views.log import PublishLogPaginator
 
     for _ in range(3):
         log_entry(page=live_page)

@@ -14,8 +14,8 @@ from django.urls import re_path
 
 from tests.settings import IN_MEMORY_LAYER, ROOT_DIR
 from wagtail_live_admin.checks import live_routes_validated
-from wagtail_live_admin.consumers import LiveConsumer
-from wagtail_live_admin.routing import websocket_urlpatterns
+from wagtail_live_admin.realtime.consumers import LiveConsumer
+from wagtail_live_admin.realtime.routing import websocket_urlpatterns
 
 SANDBOX_ASGI = ROOT_DIR / "sandbox" / "sandbox" / "asgi.py"
 
@@ -43,7 +43,7 @@ def test_a_publisher_that_cannot_be_imported_is_an_error():
     assert "no.such.Publisher" in error.msg
 
 
-@override_settings(WAGTAIL_LIVE_PUBLISHER="wagtail_live_admin.groups.live_group_name")
+@override_settings(WAGTAIL_LIVE_PUBLISHER="wagtail_live_admin.realtime.groups.live_group_name")
 def test_a_publisher_of_the_wrong_kind_is_an_error():
     assert check_ids() == {"wagtail_live_admin.E002"}
 
@@ -54,13 +54,15 @@ def test_a_presence_backend_that_cannot_be_imported_is_an_error():
     assert "no.such.Presence" in error.msg
 
 
-@override_settings(WAGTAIL_LIVE_PRESENCE_BACKEND="wagtail_live_admin.groups.live_group_name")
+@override_settings(
+    WAGTAIL_LIVE_PRESENCE_BACKEND="wagtail_live_admin.realtime.groups.live_group_name"
+)
 def test_a_presence_backend_of_the_wrong_kind_is_an_error():
     assert check_ids() == {"wagtail_live_admin.E005"}
 
 
 @override_settings(
-    WAGTAIL_LIVE_PRESENCE_BACKEND="wagtail_live_admin.presence.memory.MemoryPresence"
+    WAGTAIL_LIVE_PRESENCE_BACKEND="wagtail_live_admin.realtime.presence.memory.MemoryPresence"
 )
 def test_a_presence_backend_named_by_its_path_passes():
     assert check_ids() == set()

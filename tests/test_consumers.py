@@ -15,8 +15,8 @@ from tests.posts import draft_of, editor_adds, publish, remove_post, set_post_sh
 from tests.services import free_port
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.blocks import render_live_post
-from wagtail_live_admin.presence import get_presence
-from wagtail_live_admin.presence.redis_backend import RedisPresence
+from wagtail_live_admin.realtime.presence import get_presence
+from wagtail_live_admin.realtime.presence.redis_backend import RedisPresence
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from wagtail_live_admin import consumers
+from wagtail_live_admin.realtime import consumers
 from wagtail_live_admin.conf import DEFAULTS, PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def test_settings_doc_documents_no_unknown_setting():
 
 
 def test_consumers_define_close_codes():
-    assert CLOSE_CODES, "no CLOSE_* constants found in wagtail_live_admin.consumers"
+    assert CLOSE_CODES, "no CLOSE_* constants found in wagtail_live_admin.realtime.consumers"
 
 
 @pytest.mark.parametrize("name", sorted(CLOSE_CODES))

@@ -1,4 +1,4 @@
-"""One layer subscription per process and channel (``wagtail_live_admin.fanout``)."""
+"""One layer subscription per process and channel (``wagtail_live_admin.realtime.fanout``)."""
 
 import asyncio
 import json
@@ -12,9 +12,9 @@ from django.test import override_settings
 
 from tests.asgi import application
 from tests.settings import IN_MEMORY_LAYER
-from wagtail_live_admin import fanout
-from wagtail_live_admin.groups import live_group_name
+from wagtail_live_admin.realtime import fanout
 from wagtail_live_admin.publishers.django_channels import asend_frame
+from wagtail_live_admin.realtime.groups import live_group_name
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

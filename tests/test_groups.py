@@ -1,6 +1,6 @@
 import re
 
-from wagtail_live_admin.groups import live_group_name
+from wagtail_live_admin.realtime.groups import live_group_name
 
 VALID = re.compile(r"^[a-zA-Z\d\-_.]{1,99}$")  # what channels accepts
 

@@ -15,9 +15,9 @@ from django.test import override_settings
 
 from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
-from wagtail_live_admin.presence import PresenceBackend, get_presence
-from wagtail_live_admin.presence.memory import MemoryPresence
-from wagtail_live_admin.presence.redis_backend import RedisPresence
+from wagtail_live_admin.realtime.presence import PresenceBackend, get_presence
+from wagtail_live_admin.realtime.presence.memory import MemoryPresence
+from wagtail_live_admin.realtime.presence.redis_backend import RedisPresence
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -256,6 +256,6 @@ def test_get_presence_is_redis_with_a_channels_redis_layer_and_follows_settings(
         with override_settings(CHANNEL_LAYERS={"default": pubsub}):
             assert get_presence().prefix == "wla-pubsub"
         with override_settings(
-            WAGTAIL_LIVE_PRESENCE_BACKEND="wagtail_live_admin.presence.memory.MemoryPresence"
+            WAGTAIL_LIVE_PRESENCE_BACKEND="wagtail_live_admin.realtime.presence.memory.MemoryPresence"
         ):
             assert isinstance(get_presence(), MemoryPresence)

@@ -17,7 +17,7 @@ from tests.servers import DaphneServer
 from tests.services import require_redis
 from tests.settings import redis_layer
 from tests.staff import VIEWER, make_staff
-from wagtail_live_admin.presence import get_presence
+from wagtail_live_admin.realtime.presence import get_presence
 
 pytestmark = [
     pytest.mark.server,

@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory, override_settings
 
-from wagtail_live_admin.preview import content_security_policy, post_previews
+from wagtail_live_admin.admin.preview import content_security_policy, post_previews
 
 HOSTILE = '<p>Hi</p><script>alert(1)</script><img src="/x" onerror="alert(2)">'
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from tests.posts import post_value
 from wagtail_live_admin.conf import DEFAULTS
+from wagtail_live_admin.delivery.retention import prune_publish_log
 from wagtail_live_admin.management.commands.live_prune_log import Command as LivePruneLog
 from wagtail_live_admin.models import ChannelSequence, PublishLogEntry
-from wagtail_live_admin.retention import prune_publish_log
 
 Status = PublishLogEntry.Status
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from tests.posts import draft_of, edit_form_data, editor_adds, post_value, publi
 from tests.services import free_port
 from tests.settings import redis_layer
 from tests.testapp.models import LiveBlogPage
-from wagtail_live_admin.groups import live_group_name
 from wagtail_live_admin.models import ChannelSequence, PublishLogEntry
+from wagtail_live_admin.realtime.groups import live_group_name
 
 Status = PublishLogEntry.Status
 

@@ -9,8 +9,7 @@ from wagtail.models import PageLogEntry
 
 from tests.staff import REPUBLISHER, make_staff
 from tests.updates import Listener, add_post, edit_post, hide_post, layer_down, post_id_of
-from wagtail_live_admin.models import PublishLogEntry
-from wagtail_live_admin.republish import (
+from wagtail_live_admin.delivery.republish import (
     RepublishRefused,
     Throttled,
     outstanding_failures,
@@ -19,6 +18,7 @@ from wagtail_live_admin.republish import (
     republish,
     republish_failed,
 )
+from wagtail_live_admin.models import PublishLogEntry
 
 Status = PublishLogEntry.Status
 Trigger = PublishLogEntry.Trigger

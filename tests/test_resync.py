@@ -6,9 +6,9 @@ from wagtail.models import PageLogEntry
 
 from tests.staff import REPUBLISHER, make_staff
 from tests.updates import Listener, add_post, edit_post, hide_post, post_id_of
+from wagtail_live_admin.delivery.republish import RepublishRefused, Throttled
+from wagtail_live_admin.delivery.resync import plan_resync, resync
 from wagtail_live_admin.models import PublishLogEntry
-from wagtail_live_admin.republish import RepublishRefused, Throttled
-from wagtail_live_admin.resync import plan_resync, resync
 
 Status = PublishLogEntry.Status
 

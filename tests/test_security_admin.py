@@ -1,6 +1,6 @@
 """Every Live admin URL: who may use it, CSRF on every POST, and no state change on GET.
 
-``ADMIN_URLS`` lists each URL of ``wagtail_live_admin.admin_urls`` once (a test fails
+``ADMIN_URLS`` lists each URL of ``wagtail_live_admin.admin.urls`` once (a test fails
 when one is missing), with the permission it needs and, for actions, the status an
 allowed POST answers. A new view adds one line here.
 """
@@ -17,9 +17,9 @@ from wagtail.models import ModelLogEntry, PageLogEntry, Revision
 from tests.posts import post_value
 from tests.staff import EDITOR, REPUBLISHER, SUPERUSER, VIEWER, make_staff
 from tests.testapp.models import LiveBlogPage
-from wagtail_live_admin import admin_urls
+from wagtail_live_admin.admin import urls as admin_urls
+from wagtail_live_admin.admin.permissions import REPUBLISH, VIEW
 from wagtail_live_admin.models import PublishLogEntry
-from wagtail_live_admin.permissions import REPUBLISH, VIEW
 
 ANONYMOUS = "anonymous"
 LEVELS = [ANONYMOUS, EDITOR, VIEWER, REPUBLISHER, SUPERUSER]
@@ -34,7 +34,9 @@ class AdminURL:
 
     name: str  # its name in admin_urls (namespace live_admin)
     path: Callable[[SimpleNamespace], str]  # the URL to request, given the test's objects
-    permission: str = VIEW  # what a user needs: VIEW or REPUBLISH (wagtail_live_admin.permissions)
+    permission: str = (
+        VIEW  # what a user needs: VIEW or REPUBLISH (wagtail_live_admin.admin.permissions)
+    )
     post: int | None = None  # an action's status for an allowed POST; None: GET only (405)
     get: int = 200  # the status of an allowed GET; 405 for a POST-only action
     label: str = ""  # a test id, when one name has several rows

@@ -7,7 +7,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
 from tests.asgi import application
-from wagtail_live_admin.connection_limit import open_sockets
+from wagtail_live_admin.realtime.connection_limit import open_sockets
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -75,7 +75,7 @@ async def test_a_connect_that_fails_frees_its_place(live_page, address, monkeypa
     def broken(channel_id, scope):
         raise RuntimeError("the database is down")
 
-    monkeypatch.setattr("wagtail_live_admin.consumers._admission", broken)
+    monkeypatch.setattr("wagtail_live_admin.realtime.consumers._admission", broken)
     communicator = WebsocketCommunicator(application, "/ws/channel/match-day.1/", HEADERS)
     communicator.scope["client"] = [address, 50000]
     with pytest.raises(RuntimeError, match="the database is down"):

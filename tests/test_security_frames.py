@@ -22,7 +22,7 @@ from tests.asgi import application
 from tests.conftest import make_live_page
 from tests.posts import draft_of, editor_adds, publish
 from wagtail_live_admin.conf import DEFAULTS
-from wagtail_live_admin.presence import get_presence
+from wagtail_live_admin.realtime.presence import get_presence
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

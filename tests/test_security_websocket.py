@@ -27,7 +27,7 @@ from tests.posts import draft_of, editor_adds, publish
 from tests.services import free_port
 from tests.settings import redis_layer
 from tests.testapp.models import LiveBlogPage
-from wagtail_live_admin.presence import get_presence
+from wagtail_live_admin.realtime.presence import get_presence
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

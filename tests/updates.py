@@ -11,8 +11,8 @@ from django.test import override_settings
 from tests.posts import post_value
 from tests.services import free_port
 from tests.settings import redis_layer
-from wagtail_live_admin.groups import live_group_name
 from wagtail_live_admin.models import PublishLogEntry
+from wagtail_live_admin.realtime.groups import live_group_name
 
 
 @contextlib.contextmanager

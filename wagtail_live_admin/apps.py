@@ -10,6 +10,6 @@ class WagtailLiveAdminAppConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
-        from .signal_handlers import register_signal_handlers
+        from .delivery.handlers import register_signal_handlers
 
         register_signal_handlers()

@@ -8,8 +8,8 @@ from django.utils.module_loading import import_string
 
 from .apps import WagtailLiveAdminAppConfig
 from .conf import PREFIX, get_publisher_class, get_setting
-from .presence import PresenceBackend, get_presence_class
 from .publishers.websocket import BaseWebsocketPublisher
+from .realtime.presence import PresenceBackend, get_presence_class
 
 IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
 
@@ -107,7 +107,7 @@ def check_presence_backend(app_configs, **kwargs):
         return [
             Error(
                 f"{PREFIX}PRESENCE_BACKEND = {path!r} is not a PresenceBackend subclass.",
-                hint="Subclass wagtail_live_admin.presence.PresenceBackend.",
+                hint="Subclass wagtail_live_admin.realtime.presence.PresenceBackend.",
                 id="wagtail_live_admin.E005",
             )
         ]
@@ -125,7 +125,7 @@ def live_routes_validated(application, *, validated: bool = False, depth: int = 
     from channels.routing import ProtocolTypeRouter, URLRouter
     from channels.security.websocket import OriginValidator
 
-    from .consumers import LiveConsumer
+    from .realtime.consumers import LiveConsumer
 
     if depth > 50:
         return

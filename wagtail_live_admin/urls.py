@@ -3,7 +3,7 @@
 from django.urls import re_path
 
 from .models import CHANNEL_ID_PATTERN
-from .views.catch_up import updates
+from .readers.views import updates
 
 app_name = "wagtail_live_admin"
 

@@ -1,11 +1,12 @@
 from django.urls import include, path
 from wagtail import hooks
 
-from . import admin_urls, log_actions
-from .admin_feedback import warn_about_failed_update
-from .home_panel import add_live_home_panel
-from .menu import live_menu_item
-from .permissions import group_editor_permissions
+from .admin import log_actions
+from .admin import urls as admin_urls
+from .admin.feedback import warn_about_failed_update
+from .admin.home_panel import add_live_home_panel
+from .admin.menu import live_menu_item
+from .admin.permissions import group_editor_permissions
 
 hooks.register("after_publish_page", warn_about_failed_update)
 hooks.register("register_log_actions", log_actions.register_log_actions)

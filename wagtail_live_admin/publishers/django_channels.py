@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context
 
-from ..consumers import LiveConsumer
-from ..groups import live_group_name
 from ..models import PublishLogEntry
-from ..presence import counts_or_none
-from ..routing import websocket_urlpatterns
+from ..realtime.consumers import LiveConsumer
+from ..realtime.groups import live_group_name
+from ..realtime.presence import counts_or_none
+from ..realtime.routing import websocket_urlpatterns
 from .websocket import BaseWebsocketPublisher
 
 logger = logging.getLogger(__name__)

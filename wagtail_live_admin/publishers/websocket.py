@@ -1,6 +1,6 @@
 """``BaseWebsocketPublisher``, exactly as wagtail-live documents it."""
 
-from ..blocks import render_live_post
+from ..live.blocks import render_live_post
 
 
 class BaseWebsocketPublisher:

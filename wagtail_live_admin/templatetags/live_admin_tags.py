@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..trend import Chart
+from ..admin.chart import Chart
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from ..blocks import render_live_post as _render_live_post
-from ..routing import websocket_path
-from ..snapshot import LiveState, current_state
+from ..delivery.snapshot import LiveState, current_state
+from ..live.blocks import render_live_post as _render_live_post
+from ..realtime.routing import websocket_path
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """``manage.py live_prune_log``: delete the publish log entries the retention settings let go.
 
 Run it daily (cron, a scheduled task). The rule itself lives in
-``wagtail_live_admin.retention``; this command reads the options and reports.
+``wagtail_live_admin.delivery.retention``; this command reads the options and reports.
 """
 
 import contextlib
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ...conf import PREFIX, get_setting
+from ...delivery.retention import check_limit, prune_publish_log
 from ...models import ChannelSequence
-from ...retention import check_limit, prune_publish_log
 
 
 class Command(BaseCommand):

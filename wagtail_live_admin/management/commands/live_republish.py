@@ -1,6 +1,6 @@
 """``manage.py live_republish --failed``: re-push the failed updates, for ops without the admin.
 
-It does what the admin's "Re-push failed updates" does (wagtail_live_admin.republish),
+It does what the admin's "Re-push failed updates" does (wagtail_live_admin.delivery.republish),
 without a user and without the admin's rate limit. It exits non-zero when an update
 it re-published could not be sent, so that a script or a cron job notices.
 """
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ...checks import default_channel_layer, is_shared_between_processes
-from ...republish import plan_failed, republish_failed
+from ...delivery.republish import plan_failed, republish_failed
 
 
 def parse_since(value: str) -> datetime:

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from ...access import live_page_models
-from ...blocks import (
+from ...checks import default_channel_layer, is_shared_between_processes
+from ...live.blocks import (
     add_block_to_live_post,
     clear_live_post_content,
     construct_live_post_block,
     construct_text_block,
 )
-from ...checks import default_channel_layer, is_shared_between_processes
+from ...live.pages import live_page_models
 
 # Every EDIT_EVERY-th change edits an earlier post of the run, every DELETE_EVERY-th
 # deletes one; the rest add posts. A fixed cadence makes a run repeatable.

@@ -1,0 +1,32 @@
+"""Who may see the Live dashboard and its log, and who may re-push updates.
+
+Both are permissions on ``PublishLogEntry`` (``view_publishlogentry`` and
+``republish_publishlogentry``), so Wagtail's group editor grants them like any other.
+Access to the Wagtail admin alone grants neither.
+"""
+
+from django.contrib.auth.models import Permission
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from ..models import PublishLogEntry
+
+VIEW = "view"
+REPUBLISH = "republish"
+
+live_permission_policy = ModelPermissionPolicy(PublishLogEntry)
+
+
+def can_view_live(user) -> bool:
+    return live_permission_policy.user_has_permission(user, VIEW)
+
+
+def can_republish(user) -> bool:
+    return live_permission_policy.user_has_permission(user, REPUBLISH)
+
+
+def group_editor_permissions():
+    """The permissions Wagtail's group editor offers (the ``register_permissions`` hook)."""
+    return Permission.objects.filter(
+        content_type__app_label=PublishLogEntry._meta.app_label,
+        codename__in=[f"{action}_publishlogentry" for action in (VIEW, REPUBLISH)],
+    )

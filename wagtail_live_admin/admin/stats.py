@@ -1,0 +1,90 @@
+"""What the Live dashboard shows per channel, fetched for a whole page of rows at once.
+
+A fixed number of queries and Redis round trips whatever the number of channels:
+the dashboard's cost must not grow with the site.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import reduce
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ..conf import get_setting
+from ..delivery.republish import outstanding_failures
+from ..models import ChannelSequence, PublishLogEntry
+from ..realtime.presence import counts_or_none, trend_or_none
+from .chart import bucket_samples
+
+DAY = timedelta(hours=24)
+SPARKLINE_BUCKETS = 48
+
+
+@dataclass
+class ChannelStats:
+    # None when presence cannot answer (its Redis is down): unknown, not 0.
+    subscribers: int | None = 0
+    peak: int | None = 0  # the most subscribers in the last 24 h (or the trend window if shorter)
+    trend: list[int] = field(default_factory=list)  # SPARKLINE_BUCKETS values, oldest first
+    last_entry: PublishLogEntry | None = None
+    failures: int = 0  # updates of the last 24 h that failed and no re-push has fixed
+
+
+def trend_window() -> timedelta:
+    return timedelta(seconds=get_setting("PRESENCE_TREND_WINDOW"))
+
+
+def latest_entries(channel_ids: list[str]) -> dict[str, PublishLogEntry]:
+    """Each channel's latest entry, in two queries whatever the size of the log.
+
+    The pairs (channel, last seq) are looked up in the (channel_id, -seq) index; a
+    subquery per row instead reads every entry of the channels (50 ms at 1,000,000).
+    """
+    last = ChannelSequence.objects.filter(channel_id__in=channel_ids).values_list(
+        "channel_id", "last_seq"
+    )
+    pairs = [Q(channel_id=channel_id, seq=seq) for channel_id, seq in last]
+    if not pairs:
+        return {}
+    entries = PublishLogEntry.objects.filter(reduce(operator.or_, pairs)).only(
+        "channel_id", "seq", "status", "error", "created_at"
+    )
+    return {entry.channel_id: entry for entry in entries}
+
+
+def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str, ChannelStats]:
+    ids = list(dict.fromkeys(channel_ids))
+    if not ids:
+        return {}
+    now = timezone.now()
+    since = now - trend_window()
+    counts = counts_or_none(ids)
+    trends = trend_or_none(ids, since=since) or {}
+    last_entries = latest_entries(ids)
+    failures = dict(
+        outstanding_failures(since=now - DAY)
+        .filter(channel_id__in=ids)
+        .order_by()
+        .values_list("channel_id")
+        .annotate(count=Count("pk"))
+    )
+    stats = {}
+    for channel_id in ids:
+        now_count = None if counts is None else counts[channel_id]
+        # The count now is the trend's latest point (samples are taken once a minute).
+        samples = [*trends.get(channel_id, [])]
+        if now_count is not None:
+            samples.append((now, now_count))
+        recent = [count for at, count in samples if at >= now - DAY]
+        stats[channel_id] = ChannelStats(
+            subscribers=now_count,
+            peak=max(recent) if recent or now_count is not None else None,
+            trend=bucket_samples(samples, since=since, until=now, buckets=buckets),
+            last_entry=last_entries.get(channel_id),
+            failures=failures.get(channel_id, 0),
+        )
+    return stats

@@ -1,0 +1,108 @@
+"""One channel in the admin: its page, who watches now, the trend, its recent updates."""
+
+from urllib.parse import urlencode
+
+from django.http import Http404, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseStopPolling
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from ...conf import get_setting
+from ...live.pages import get_live_page, live_channels
+from ...models import PublishLogEntry
+from ...realtime.presence import counts_or_none
+from ..chart import Chart
+from ..stats import channel_stats, trend_window
+from .dashboard import dashboard_breadcrumbs
+from .permissions import LivePermissionRequiredMixin
+
+CHART_BUCKETS = 96
+
+
+class ChannelView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "wagtail_live_admin/channel.html"
+    header_icon = "view"
+
+    def get(self, request, *args, channel_id, **kwargs):
+        self.channel_id = channel_id
+        self.page = get_live_page(channel_id)
+        if self.page is None and not PublishLogEntry.objects.filter(channel_id=channel_id).exists():
+            raise Http404(_("No live page or publish log has this channel."))
+        return super().get(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.page.get_admin_display_title() if self.page else self.channel_id
+
+    def get_page_subtitle(self):
+        return self.channel_id
+
+    def get_breadcrumbs_items(self):
+        return dashboard_breadcrumbs({"url": "", "label": self.get_header_title()})
+
+    def get_context_data(self, **kwargs):
+        stats = channel_stats([self.channel_id], buckets=CHART_BUCKETS)[self.channel_id]
+        window_hours = trend_window().total_seconds() / 3600
+        return super().get_context_data(
+            live_page=self.page,
+            channel_id=self.channel_id,
+            stats=stats,
+            chart=Chart(stats.trend, width=720, height=160),
+            window_hours=window_hours,
+            # The chart as text: each span's start in minutes before now, oldest first.
+            trend_rows=[
+                (round((CHART_BUCKETS - index) * window_hours * 60 / CHART_BUCKETS), value)
+                for index, value in enumerate(stats.trend)
+            ],
+            recent_entries=PublishLogEntry.objects.filter(channel_id=self.channel_id)
+            .order_by("-seq")
+            .only("pk", "channel_id", "seq", "status", "trigger", "created_at", "error")[:10],
+            log_url=f"{reverse('live_admin:log')}?{urlencode({'channel_id': self.channel_id})}",
+            watching_url=reverse("live_admin:watching", args=[self.channel_id]),
+            poll_interval=get_setting("DASHBOARD_POLL_INTERVAL"),
+            **kwargs,
+        )
+
+
+class WatchingView(LivePermissionRequiredMixin, View):
+    """The "N watching now" fragment that the channel page and the page editor poll.
+
+    Once the channel's page is no longer live it answers 286, and htmx stops asking.
+    """
+
+    def get(self, request, channel_id):
+        page = get_live_page(channel_id)
+        context = {"channel_id": channel_id, "live": page is not None}
+        if page is not None:
+            context["count"] = (counts_or_none([channel_id]) or {}).get(channel_id)
+        response = TemplateResponse(request, "wagtail_live_admin/watching.html", context)
+        if page is None:
+            response.render()
+            return HttpResponseStopPolling(response.content)
+        return response
+
+
+class CountsView(LivePermissionRequiredMixin, View):
+    """Subscriber counts of every live channel as JSON, for monitoring systems."""
+
+    def get(self, request):
+        channels = live_channels()
+        counts = counts_or_none(channel.channel_id for channel in channels)
+        if counts is None:
+            return JsonResponse(
+                {"error": _("Reader counts are unavailable: presence cannot be reached.")},
+                status=503,
+            )
+        rows = [
+            {
+                "channel_id": channel.channel_id,
+                "page_id": channel.page_id,
+                "title": channel.title,
+                "subscribers": counts[channel.channel_id],
+            }
+            for channel in channels
+        ]
+        return JsonResponse({"total": sum(row["subscribers"] for row in rows), "channels": rows})

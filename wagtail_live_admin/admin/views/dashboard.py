@@ -1,0 +1,99 @@
+"""The Live dashboard: every live page, who watches it now, and how its updates went."""
+
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import BaseListingView
+
+from ...conf import get_setting
+from ...live.pages import live_pages
+from ..stats import channel_stats
+from .permissions import LivePermissionRequiredMixin
+from .refresh import RefreshingResultsMixin
+
+
+def dashboard_breadcrumbs(*items):
+    return [
+        {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+        {"url": reverse("live_admin:dashboard"), "label": _("Live")},
+        *items,
+    ]
+
+
+class StatsColumn(Column):
+    """A column whose value comes from the row's ``ChannelStats``, in its own cell template."""
+
+    def __init__(self, name, template, **kwargs):
+        super().__init__(name, accessor=lambda page: getattr(page.stats, name), **kwargs)
+        self.cell_template_name = f"wagtail_live_admin/dashboard/{template}"
+
+
+class PageTitleColumn(TitleColumn):
+    """The page's title, linking to its editor, and a link to the page as readers see it."""
+
+    cell_template_name = "wagtail_live_admin/dashboard/title_cell.html"
+
+
+class DashboardView(LivePermissionRequiredMixin, RefreshingResultsMixin, BaseListingView):
+    template_name = "wagtail_live_admin/dashboard/index.html"
+    results_template_name = "wagtail_live_admin/dashboard/index_results.html"
+    page_title = _("Live")
+    header_icon = "view"
+    index_url_name = "live_admin:dashboard"
+    index_results_url_name = "live_admin:dashboard_results"
+    paginate_by = 50
+    is_searchable = True
+    # Search the title and channel in the database (the annotation is not indexed).
+    search_backend_name = None
+    search_fields = ["title", "channel"]
+    default_ordering = "title"
+    no_results_message = _("No page is live with a channel yet.")
+
+    columns = [
+        PageTitleColumn(
+            "title", label=_("Page"), sort_key="title", url_name="wagtailadmin_pages:edit"
+        ),
+        TitleColumn(
+            "channel",
+            label=_("Channel"),
+            sort_key="channel",
+            get_url=lambda page: reverse("live_admin:channel", args=[page.channel]),
+        ),
+        StatsColumn("subscribers", "subscribers_cell.html", label=_("Watching now")),
+        StatsColumn("peak", "peak_cell.html", label=_("Peak (24 h)")),
+        StatsColumn("trend", "trend_cell.html", label=_("Trend")),
+        StatsColumn("last_entry", "last_publish_cell.html", label=_("Last publish")),
+        StatsColumn("failures", "failures_cell.html", label=_("Not delivered (24 h)")),
+    ]
+
+    def get_base_queryset(self):
+        return live_pages().only("pk", "title", "url_path", "live", "depth", "path")
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        rows = list(rows)
+        # One batch for the whole page of rows: presence, trend, last publish, failures.
+        stats = channel_stats(row.channel for row in rows)
+        for row in rows:
+            row.stats = stats[row.channel]
+        return paginator, page, rows, is_paginated
+
+    @cached_property
+    def poll_interval(self):
+        return get_setting("DASHBOARD_POLL_INTERVAL")
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        query = self.request.GET.urlencode()
+        context["refresh_url"] = (
+            f"{self.index_results_url}?{query}" if query else self.index_results_url
+        )
+        context["poll_interval"] = self.poll_interval
+        return context
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.page_title},
+        ]

@@ -1,0 +1,279 @@
+"""Re-push from the admin: one update, a channel's (or every) failed update, a re-sync.
+
+Each view needs the "republish" permission. GET shows what would be sent and
+changes nothing; POST (with CSRF) sends. The work is done in
+``wagtail_live_admin.delivery.republish`` and ``wagtail_live_admin.delivery.resync``.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
+from django.views.generic import TemplateView
+from django_htmx.http import trigger_client_event
+from wagtail.admin import messages
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from ...delivery.republish import (
+    RepublishRefused,
+    plan_failed,
+    republish,
+    republish_failed,
+    republish_plan_context,
+)
+from ...delivery.resync import plan_resync, resync
+from ...models import PublishLogEntry
+from ..permissions import REPUBLISH
+from ..preview import post_previews
+from .dashboard import dashboard_breadcrumbs
+from .log import PublishLogView
+from .log_table import log_row_response
+from .permissions import LivePermissionRequiredMixin
+
+Status = PublishLogEntry.Status
+
+
+def log_url(channel_id=None, **query) -> str:
+    query = {"channel_id": channel_id, **query} if channel_id else query
+    return reverse("live_admin:log") + (f"?{urlencode(query)}" if query else "")
+
+
+def breadcrumbs(*items) -> list[dict]:
+    return dashboard_breadcrumbs(
+        {"url": reverse("live_admin:log"), "label": _("Publish log")}, *items
+    )
+
+
+def report_republished(request, original, new) -> None:
+    """Tell the user what became of a re-publish, in Wagtail's messages."""
+    names = {"seq": original.seq, "channel_id": original.channel_id, "new_seq": new.seq}
+    buttons = [messages.button(reverse("live_admin:entry", args=[new.pk]), _("View"))]
+    if new.status == Status.FAILED:
+        text = _(
+            "Update #%(seq)s of “%(channel_id)s” was re-published as #%(new_seq)s, but it "
+            "could not be sent: %(error)s. It stays in the publish log as failed."
+        )
+        messages.error(request, text % {**names, "error": new.error}, buttons=buttons)
+    else:
+        text = _("Update #%(seq)s of “%(channel_id)s” was re-published as #%(new_seq)s.")
+        messages.success(request, text % names, buttons=buttons)
+
+
+class RepublishView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET: what re-publishing an update sends, to confirm; POST: re-publish it."""
+
+    permission_required = REPUBLISH
+    template_name = "wagtail_live_admin/republish/confirm.html"
+    header_icon = "resubmit"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pk = kwargs["pk"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_entry(self):
+        # Looked up after the permission check: no 404-or-403 probing of ids.
+        return get_object_or_404(PublishLogEntry, pk=self.pk)
+
+    def get(self, request, *args, **kwargs):
+        self.entry = self.get_entry()
+        return super().get(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Re-publish update #%(seq)s of %(channel_id)s") % {
+            "seq": self.entry.seq,
+            "channel_id": self.entry.channel_id,
+        }
+
+    def get_breadcrumbs_items(self):
+        entry_label = f"{self.entry.channel_id} #{self.entry.seq}"
+        return breadcrumbs(
+            {"url": reverse("live_admin:entry", args=[self.entry.pk]), "label": entry_label},
+            {"url": "", "label": _("Re-publish")},
+        )
+
+    def get_context_data(self, **kwargs):
+        context = {"entry": self.entry, **republish_plan_context(self.entry)}
+        plan = context["plan"]
+        context["previews"] = post_previews(plan.renders, self.request) if plan else []
+        return super().get_context_data(**context, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_entry()
+        try:
+            new = republish(entry, request.user)
+        except RepublishRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            report_republished(request, new.republish_of, new)
+        return redirect("live_admin:entry", entry.pk)
+
+
+class RepublishRowView(LivePermissionRequiredMixin, View):
+    """POST from a publish log row (htmx): re-publish, and answer with the row as it now stands.
+
+    A refusal (a double click, the rate, nothing left to send) comes back in the
+    row too, as 409 or 429: admin.js lets htmx swap those in.
+    """
+
+    permission_required = REPUBLISH
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        entry = get_object_or_404(PublishLogEntry, pk=pk)
+        try:
+            new = republish(entry, request.user)
+        except RepublishRefused as exc:
+            return log_row_response(
+                request, entry.pk, PublishLogView.columns, message=str(exc), status=exc.status_code
+            )
+        response = log_row_response(request, entry.pk, PublishLogView.columns)
+        # Other views showing this update (the dashboard) may listen and refresh.
+        detail = {"entry": entry.pk, "republish": new.pk, "seq": new.seq, "status": new.status}
+        return trigger_client_event(response, "live:republished", detail)
+
+
+class RepublishFailedView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET: every failed update still to re-push (of one channel, or all); POST: re-push them."""
+
+    permission_required = REPUBLISH
+    template_name = "wagtail_live_admin/republish/confirm_failed.html"
+    header_icon = "resubmit"
+    page_title = gettext_lazy("Re-push failed updates")
+
+    def get_channel_id(self, data) -> str | None:
+        return data.get("channel_id") or None
+
+    def get_page_subtitle(self):
+        return self.get_channel_id(self.request.GET) or _("All channels")
+
+    def get_breadcrumbs_items(self):
+        return breadcrumbs({"url": "", "label": self.page_title})
+
+    def get_context_data(self, **kwargs):
+        channel_id = self.get_channel_id(self.request.GET)
+        channels = plan_failed(channel_id)
+        return super().get_context_data(
+            channel_id=channel_id,
+            channels=channels,
+            to_send=sum(len(channel.plans) for channel in channels),
+            cancel_url=log_url(channel_id, status=Status.FAILED),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        channel_id = self.get_channel_id(request.POST)
+        # Exactly the updates the confirmation listed, less any re-pushed meanwhile.
+        ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
+        outcomes = republish_failed(channel_id, user=request.user, ids=ids)
+        sent = [o for o in outcomes if o.new is not None and o.new.status != Status.FAILED]
+        failed = [o for o in outcomes if o.new is not None and o.new.status == Status.FAILED]
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s update was re-published.",
+                    "%(count)s updates were re-published.",
+                    len(sent),
+                )
+                % {"count": len(sent)},
+            )
+        if failed:
+            text = ngettext(
+                "%(count)s re-published update could not be sent: %(error)s. It stays in the "
+                "publish log as failed.",
+                "%(count)s re-published updates could not be sent: %(error)s. They stay in the "
+                "publish log as failed.",
+                len(failed),
+            )
+            messages.error(request, text % {"count": len(failed), "error": failed[0].new.error})
+        refusals = {}  # (channel, reason): seqs, so that a reason is said once
+        for outcome in outcomes:
+            if outcome.refused:
+                key = (outcome.original.channel_id, outcome.refused)
+                refusals.setdefault(key, []).append(f"#{outcome.original.seq}")
+        for (channel, reason), seqs in refusals.items():
+            text = _("Not re-pushed: %(seqs)s of “%(channel_id)s”. %(reason)s")
+            messages.warning(
+                request, text % {"seqs": ", ".join(seqs), "channel_id": channel, "reason": reason}
+            )
+        if not outcomes:
+            messages.warning(request, _("There was no failed update to re-push."))
+        return redirect(log_url(channel_id))
+
+
+class ResyncView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET: what a re-sync of a channel sends, against what readers last received; POST: send it."""
+
+    permission_required = REPUBLISH
+    template_name = "wagtail_live_admin/republish/resync.html"
+    header_icon = "rotate"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.channel_id = kwargs["channel_id"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.plan = plan_resync(self.channel_id)
+        except RepublishRefused as exc:
+            raise Http404(str(exc)) from exc
+        return super().get(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Re-sync %(channel_id)s") % {"channel_id": self.channel_id}
+
+    def get_breadcrumbs_items(self):
+        return breadcrumbs(
+            {"url": log_url(self.channel_id), "label": self.channel_id},
+            {"url": "", "label": _("Re-sync")},
+        )
+
+    def get_context_data(self, **kwargs):
+        plan = self.plan
+        renders = plan.renders
+
+        def previews(post_ids, source):
+            return post_previews({post_id: source(post_id) for post_id in post_ids}, self.request)
+
+        def readers_copy(post_id):
+            return {"show": True, "content": plan.readers.posts[post_id]}
+
+        return super().get_context_data(
+            plan=plan,
+            added=previews(plan.added, renders.get),
+            # ([what readers have], [what the re-sync sends]) for each changed post
+            changed=[
+                ([before], [after])
+                for before, after in zip(
+                    previews(plan.changed, readers_copy),
+                    previews(plan.changed, renders.get),
+                    strict=True,
+                )
+            ],
+            removed=previews(plan.removed, readers_copy),
+            log_url=log_url(self.channel_id),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            entry = resync(self.channel_id, request.user)
+        except RepublishRefused as exc:
+            messages.error(request, str(exc))
+            return redirect(log_url(self.channel_id))
+        names = {"channel_id": self.channel_id, "seq": entry.seq}
+        buttons = [messages.button(reverse("live_admin:entry", args=[entry.pk]), _("View"))]
+        if entry.status == Status.FAILED:
+            text = _(
+                "The re-sync of “%(channel_id)s” (#%(seq)s) could not be sent: %(error)s. It "
+                "stays in the publish log as failed."
+            )
+            messages.error(request, text % {**names, "error": entry.error}, buttons=buttons)
+        else:
+            text = _("“%(channel_id)s” was re-synced: update #%(seq)s has the page as it is now.")
+            messages.success(request, text % names, buttons=buttons)
+        return redirect(log_url(self.channel_id))

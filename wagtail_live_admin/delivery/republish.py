@@ -1,0 +1,304 @@
+"""Re-push logged updates to readers: one entry, or every failed one, each with a new seq.
+
+A re-push sends an entry's stored payload again as a new entry of its channel
+(trigger "republish", the user, a link to the original), delivered after commit
+like any publish. It never sends what would contradict the page as it is now, so
+these parts are left out: posts hidden or deleted since (their content must not
+reach readers again), posts that a later update already gave readers in a newer
+version, and removals of posts that are shown again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from itertools import groupby
+from operator import attrgetter
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..admin.log_actions import log_republish
+from ..conf import get_setting
+from ..live.pages import get_live_page
+from ..models import PublishLogEntry
+from ..publishers.django_channels import deliver
+from .throttle import take_republish_slot
+
+Status = PublishLogEntry.Status
+Trigger = PublishLogEntry.Trigger
+
+# A second re-push of the same update this soon after the first is a double click
+# (or a retried request), not a decision: it is refused.
+DOUBLE_SUBMIT_SECONDS = 10
+
+
+class RepublishRefused(Exception):
+    """A re-push that will not happen; the message says why, in words for the admin."""
+
+    status_code = 409
+
+
+class Throttled(RepublishRefused):
+    status_code = 429
+
+    def __init__(self, channel_id: str, wait: int):
+        self.channel_id, self.wait = channel_id, wait
+        rate = get_setting("REPUBLISH_RATE")
+        names = {"channel_id": channel_id, "rate": rate, "wait": wait}
+        limit = ngettext(
+            "You may re-push channel “%(channel_id)s” %(rate)s time a minute, and you have.",
+            "You may re-push channel “%(channel_id)s” %(rate)s times a minute, and you have.",
+            rate,
+        )
+        retry = ngettext("Try again in %(wait)s second.", "Try again in %(wait)s seconds.", wait)
+        super().__init__(f"{limit % names} {retry % names}")
+
+
+def not_live_message(channel_id: str) -> str:
+    return _("No live page has the channel “%(channel_id)s” now, so no reader can receive it.") % {
+        "channel_id": channel_id
+    }
+
+
+def nothing_left_message(original) -> str:
+    return _(
+        "Nothing of update #%(seq)s is left to send: the page has changed every post it "
+        "carried since. Re-sync the channel to send the page as it is."
+    ) % {"seq": original.seq}
+
+
+def take_slot(user, channel_id: str) -> None:
+    """Count one re-push of the channel by ``user``; raise ``Throttled`` past the rate."""
+    wait = take_republish_slot(user, channel_id)
+    if wait:
+        raise Throttled(channel_id, wait)
+
+
+@dataclass
+class RepublishPlan:
+    """What re-publishing ``original`` sends now, and what it leaves out (post id: why)."""
+
+    original: PublishLogEntry
+    page: object
+    renders: dict
+    removals: list
+    left_out: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.renders and not self.removals
+
+
+def original_of(entry: PublishLogEntry) -> PublishLogEntry:
+    """The entry whose payload a re-push of ``entry`` sends: a re-publish re-pushes its original."""
+    if entry.trigger == Trigger.REPUBLISH and entry.republish_of_id:
+        return entry.republish_of
+    return entry
+
+
+def newest_sent_versions(channel_id: str, after_seq: int) -> dict[str, int]:
+    """Map each post to its newest version sent after ``after_seq``, by the seq it was made at.
+
+    A re-publish carries its original's content, so it counts at its original's seq.
+    """
+    newest: dict[str, int] = {}
+    rows = PublishLogEntry.objects.filter(
+        channel_id=channel_id, status=Status.SENT, seq__gt=after_seq
+    ).values_list("seq", "republish_of__seq", "renders", "removals")
+    for seq, original_seq, renders, removals in rows.iterator():
+        made_at = original_seq or seq
+        for post_id in [*renders, *map(str, removals)]:
+            newest[post_id] = max(newest.get(post_id, 0), made_at)
+    return newest
+
+
+def plan_republish(entry: PublishLogEntry, *, page=None, newest=None) -> RepublishPlan:
+    """Work out what re-publishing ``entry`` would send; raise when its channel is not live."""
+    original = original_of(entry)
+    page = page or get_live_page(original.channel_id)
+    if page is None:
+        raise RepublishRefused(not_live_message(original.channel_id))
+    shown = {post.id for post in page.get_shown_live_posts()}
+    if newest is None:
+        newest = newest_sent_versions(original.channel_id, original.seq)
+    plan = RepublishPlan(original, page, renders={}, removals=[])
+    for post_id, render in original.renders.items():
+        hides = render.get("show") is False  # wagtail-live's publishers sent hidden posts
+        if hides and post_id in shown:
+            plan.left_out[post_id] = _("shown on the page again since")
+        elif not hides and post_id not in shown:
+            plan.left_out[post_id] = _("hidden or deleted on the page since")
+        elif newest.get(post_id, 0) > original.seq:
+            plan.left_out[post_id] = _("readers have a newer version, from update #%(seq)s") % {
+                "seq": newest[post_id]
+            }
+        else:
+            plan.renders[post_id] = render
+    for post_id in original.removals:
+        if str(post_id) in shown:
+            plan.left_out[str(post_id)] = _("shown on the page again since")
+        else:
+            plan.removals.append(post_id)
+    return plan
+
+
+def republish_plan_context(entry: PublishLogEntry) -> dict:
+    """For templates: ``plan`` (what a re-publish sends now), ``plan_refusal`` (why not)."""
+    try:
+        plan = plan_republish(entry)
+    except RepublishRefused as exc:
+        return {"plan": None, "plan_refusal": str(exc)}
+    return {"plan": plan, "plan_refusal": nothing_left_message(plan.original) if plan.empty else ""}
+
+
+def _refuse_double_submit(original: PublishLogEntry) -> None:
+    recent = (
+        original.republishes.filter(
+            Q(status=Status.PENDING)
+            | Q(created_at__gte=timezone.now() - timedelta(seconds=DOUBLE_SUBMIT_SECONDS))
+        )
+        .order_by("-seq")
+        .first()
+    )
+    if recent is not None:
+        raise RepublishRefused(
+            _(
+                "Update #%(seq)s of “%(channel_id)s” was re-published a moment ago, as "
+                "#%(new_seq)s (%(status)s). It is not sent twice in a row; try again in a "
+                "few seconds if you mean to."
+            )
+            % {
+                "seq": original.seq,
+                "channel_id": original.channel_id,
+                "new_seq": recent.seq,
+                "status": recent.get_status_display(),
+            }
+        )
+
+
+def republish(entry: PublishLogEntry, user=None, *, throttle=True, audit=True) -> PublishLogEntry:
+    """Re-push ``entry`` as a new entry of its channel; return it, sent or failed.
+
+    The original's row is locked while the new entry is written, so that two
+    requests (a double click) cannot both re-push it. Inside an outer transaction
+    the new entry goes out when that commits, and is returned pending.
+    """
+    with transaction.atomic():
+        original = PublishLogEntry.objects.select_for_update().get(pk=original_of(entry).pk)
+        _refuse_double_submit(original)
+        plan = plan_republish(original)
+        if plan.empty:
+            raise RepublishRefused(nothing_left_message(original))
+        if throttle:
+            take_slot(user, original.channel_id)
+        new = PublishLogEntry.objects.record(
+            original.channel_id,
+            plan.renders,
+            plan.removals,
+            page=plan.page,
+            trigger=Trigger.REPUBLISH,
+            user=user,
+            republish_of=original,
+        )
+        if audit:
+            log_republish(plan.page, user, [(original, new)])
+        transaction.on_commit(partial(deliver, new), robust=True)
+    return new
+
+
+def outstanding_failures(channel_id: str | None = None, since=None):
+    """Failed updates that no re-push has fixed yet (none sent, none on its way).
+
+    A failed re-publish is an attempt at its original, which stays outstanding:
+    it is not listed itself, so one update is never sent twice in one go.
+    """
+    entries = (
+        PublishLogEntry.objects.filter(status=Status.FAILED)
+        .exclude(trigger=Trigger.REPUBLISH, republish_of__isnull=False)
+        .exclude(republishes__status__in=[Status.SENT, Status.PENDING])
+    )
+    if channel_id is not None:
+        entries = entries.filter(channel_id=channel_id)
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+    return entries.order_by("channel_id", "seq")
+
+
+@dataclass
+class ChannelPlans:
+    """The outstanding failures of one channel: what will be sent, and what is skipped, why."""
+
+    channel_id: str
+    page: object
+    plans: list[RepublishPlan] = field(default_factory=list)
+    skipped: list[tuple[PublishLogEntry, str]] = field(default_factory=list)
+
+
+def plan_failed(channel_id=None, since=None, *, ids=None) -> list[ChannelPlans]:
+    """Plan the re-push of every outstanding failure (of ``ids`` only, when given)."""
+    entries = outstanding_failures(channel_id, since).select_related("page")
+    if ids is not None:
+        entries = entries.filter(pk__in=ids)
+    channels = []
+    for channel, group in groupby(entries, key=attrgetter("channel_id")):
+        group = list(group)
+        page = get_live_page(channel)
+        plans = ChannelPlans(channel, page)
+        channels.append(plans)
+        if page is None:
+            plans.skipped = [(entry, not_live_message(channel)) for entry in group]
+            continue
+        newest = newest_sent_versions(channel, group[0].seq)
+        for entry in group:
+            plan = plan_republish(entry, page=page, newest=newest)
+            if plan.empty:
+                left_out = "; ".join(f"{post}: {why}" for post, why in plan.left_out.items())
+                reason = _("nothing is left to send (%(left_out)s)") % {"left_out": left_out}
+                plans.skipped.append((entry, reason))
+            else:
+                plans.plans.append(plan)
+    return channels
+
+
+@dataclass
+class Outcome:
+    original: PublishLogEntry
+    new: PublishLogEntry | None = None
+    refused: str = ""
+
+
+def republish_failed(
+    channel_id=None, since=None, user=None, *, ids=None, throttle=True
+) -> list[Outcome]:
+    """Re-push every outstanding failure, oldest first in each channel; say what became of each.
+
+    A channel counts once against the user's rate, however many updates it re-pushes,
+    and gets one line in its page's history.
+    """
+    outcomes = []
+    for channel in plan_failed(channel_id, since, ids=ids):
+        outcomes += [Outcome(entry, refused=reason) for entry, reason in channel.skipped]
+        if not channel.plans:
+            continue
+        try:
+            if throttle:
+                take_slot(user, channel.channel_id)
+        except Throttled as exc:
+            outcomes += [Outcome(plan.original, refused=str(exc)) for plan in channel.plans]
+            continue
+        pairs = []
+        for plan in channel.plans:
+            try:
+                new = republish(plan.original, user, throttle=False, audit=False)
+            except RepublishRefused as exc:
+                outcomes.append(Outcome(plan.original, refused=str(exc)))
+            else:
+                pairs.append((plan.original, new))
+                outcomes.append(Outcome(plan.original, new))
+        log_republish(channel.page, user, pairs)
+    return outcomes

@@ -1,0 +1,40 @@
+"""A live page's current state for readers: its shown posts and the seq they stand at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..live.blocks import render_live_post
+from ..models import ChannelSequence
+
+
+def last_seq(channel_id: str | None) -> int:
+    """Return the seq of the channel's latest update (0 before the first)."""
+    if not channel_id:
+        return 0
+    seq = ChannelSequence.objects.filter(channel_id=channel_id).values_list("last_seq")
+    return (seq.first() or (0,))[0]
+
+
+@dataclass
+class LiveState:
+    seq: int = 0
+    posts: list = field(default_factory=list)  # shown posts, newest first
+
+
+def current_state(page) -> LiveState:
+    """Read the seq first, then the posts, from the database.
+
+    In that order a reader's posts may be newer than their seq (the frames after
+    it then apply again, harmlessly), but never older: no update falls between.
+    """
+    seq = last_seq(page.channel_id)
+    fresh = type(page)._default_manager.only("live_posts").get(pk=page.pk)
+    return LiveState(seq=seq, posts=fresh.get_shown_live_posts())
+
+
+def render_shown_posts(state: LiveState) -> dict:
+    """Render every shown post as a frame's ``renders``, oldest first, as frames go."""
+    return {
+        post.id: {"show": True, "content": render_live_post(post)} for post in reversed(state.posts)
+    }

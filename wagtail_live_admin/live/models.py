@@ -1,0 +1,226 @@
+"""``LivePageMixin``: the fields and API that make a Wagtail page a live page."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime
+from typing import NamedTuple
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+
+from ..admin.panels import LiveWatchersPanel
+from ..conf import get_setting
+from ..signals import live_page_update
+from .blocks import LivePostBlock, render_live_post
+from .diffing import POST_TYPE, bound_posts, created_at, diff_posts
+from .drafts import carry_into_draft
+
+logger = logging.getLogger(__name__)
+
+# Letters, digits, "_", "-" and ".": what the websocket route accepts.
+CHANNEL_ID_PATTERN = r"[\w.-]+"
+
+
+class LivePostsChange(NamedTuple):
+    """What ``live_page_update`` carries: bound posts to render, ids to remove."""
+
+    renders: list
+    removals: list[str]
+
+
+def generate_channel_id(page) -> str:
+    """Return a new, readable channel id for a page that has none."""
+    return f"{slugify(page.slug)[:40] or 'live'}-{secrets.token_hex(4)}"
+
+
+class LivePageMixin(models.Model):
+    """Mix into a Wagtail ``Page`` to give it a stream of live posts pushed to readers."""
+
+    channel_id = models.CharField(
+        _("channel ID"),
+        max_length=255,
+        # NULL, not "", for "no channel": many pages may have none under the unique constraint.
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[
+            RegexValidator(
+                rf"\A{CHANNEL_ID_PATTERN}\Z",
+                _("Use only letters, digits, underscores, hyphens and dots."),
+            )
+        ],
+        help_text=_("Id of the channel readers subscribe to; left empty, one is made on publish."),
+    )
+    last_updated_at = models.DateTimeField(
+        _("last updated at"), blank=True, default=timezone.now, editable=False
+    )
+    live_posts = StreamField(
+        [(POST_TYPE, LivePostBlock())], blank=True, verbose_name=_("live posts")
+    )
+
+    panels = [FieldPanel("channel_id"), LiveWatchersPanel(), FieldPanel("live_posts")]
+
+    # A copy is a new page with a channel of its own (channel ids are unique).
+    exclude_fields_in_copy = ["channel_id"]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, sync: bool = True, **kwargs):
+        """Save, and when live posts that readers see changed, send ``live_page_update``.
+
+        Only a save that writes ``live_posts`` of a live page sends anything:
+        ``save_revision()`` (Save draft, workflow steps) writes other fields only,
+        and a scheduled publish saves the page with ``live=False``. Publishers
+        deliver after the transaction commits.
+        """
+        announce = sync and get_setting("SYNC_WITH_ADMIN")
+        return self._save_live_page(args, kwargs, announce=announce)
+
+    @property
+    def last_update_timestamp(self) -> float:
+        """``last_updated_at`` as seconds since the epoch."""
+        return self.last_updated_at.timestamp()
+
+    def _save_live_page(self, args, kwargs, *, announce: bool, trigger: str = "publish"):
+        self.channel_id = self.channel_id or None
+        update_fields = kwargs.get("update_fields")
+        extra_fields = []
+        if self.live and self.channel_id is None:
+            # A revision made before the first publish has no id: keep the one readers
+            # are subscribed to rather than move them to a new channel.
+            saved = type(self)._default_manager.filter(pk=self.pk).values_list("channel_id")
+            self.channel_id = (self.pk and saved.first() or [None])[0] or generate_channel_id(self)
+            extra_fields.append("channel_id")
+        change = None
+        if update_fields is None or "live_posts" in update_fields:
+            posts_changed, change = self._stamp_live_posts(announce=announce)
+            if posts_changed or change:
+                self.last_updated_at = timezone.now()
+                extra_fields.append("last_updated_at")
+        if update_fields is not None and extra_fields:
+            kwargs["update_fields"] = {*update_fields, *extra_fields}
+        result = super().save(*args, **kwargs)
+        if change:  # an empty change sends nothing
+            live_page_update.send(
+                sender=type(self),
+                channel_id=self.channel_id,
+                renders=change.renders,
+                removals=change.removals,
+                page=self,
+                trigger=trigger,  # "publish" or "api": what the publish log records
+            )
+        return result
+
+    def _stamp_live_posts(self, *, announce: bool):
+        """Stamp the posts about to be saved.
+
+        Return whether they differ from the saved ones, and what readers must be
+        sent (None when nothing is to be sent).
+        """
+        row = None
+        if self.pk is not None:
+            row = type(self)._default_manager.filter(pk=self.pk).values_list("live", "live_posts")
+            row = row.first()
+        was_live = bool(row and row[0])
+        previous = row[1].get_prep_value() if row else []
+        diff = diff_posts(
+            previous, self.live_posts.get_prep_value(), was_live=was_live, now=timezone.now()
+        )
+        # Raw data keeps the stream lazy: only posts that are sent get converted.
+        self.live_posts = diff.posts
+        if not (announce and self.live and row) or not (diff.renders or diff.removals):
+            return diff.changed, None
+        return diff.changed, LivePostsChange(
+            bound_posts(self.live_posts, diff.renders), diff.removals
+        )
+
+    # The programmatic API, kept from wagtail-live for receivers and scripts.
+
+    def get_live_post_index(self, message_id: str) -> int | None:
+        """Return the index of the post with ``message_id``, or None."""
+        for index, item in enumerate(self.live_posts.raw_data):
+            if item["type"] == POST_TYPE and item["value"].get("message_id") == message_id:
+                return index
+        return None
+
+    def get_live_post_by_index(self, live_post_index: int):
+        """Return the bound post at ``live_post_index`` (IndexError when there is none)."""
+        return self.live_posts[live_post_index]
+
+    def get_live_post_by_message_id(self, message_id: str):
+        """Return the bound post with ``message_id`` (KeyError when there is none)."""
+        index = self.get_live_post_index(message_id)
+        if index is None:
+            raise KeyError(message_id)
+        return self.get_live_post_by_index(index)
+
+    def add_live_post(self, live_post) -> None:
+        """Add a post (a ``LivePostBlock`` value), keeping posts newest first, and publish it."""
+        created = live_post["created"] or timezone.now()
+        live_post["created"] = created
+        index = 0
+        for index, item in enumerate(self.live_posts.raw_data):  # noqa: B007
+            existing = created_at(item)
+            if existing is None or existing < created:
+                break
+        else:
+            index = len(self.live_posts)
+        self.live_posts.insert(index, (POST_TYPE, live_post))
+        self._save_from_code(index)
+
+    def update_live_post(self, live_post) -> None:
+        """Save an edited post (a bound post of this page) and publish the change."""
+        live_post.value["modified"] = timezone.now()
+        index = next(i for i, post in enumerate(self.live_posts) if post is live_post)
+        self._save_from_code(index)
+
+    def delete_live_post(self, message_id: str) -> None:
+        """Delete the post with ``message_id`` and publish its removal (a missing one: no-op)."""
+        index = self.get_live_post_index(message_id)
+        if index is None:
+            # Source apps retry on errors (wagtail-live#141): a repeat delete must not fail.
+            logger.info("No live post %r on %r to delete.", message_id, self)
+            return
+        post_id = self.live_posts.raw_data[index]["id"]
+        del self.live_posts[index]
+        self._save_live_page((), {"clean": False}, announce=True, trigger="api")
+        carry_into_draft(self, post_id=post_id, item=None)
+
+    def _save_from_code(self, index: int) -> None:
+        self._save_live_page((), {"clean": False}, announce=True, trigger="api")
+        item = self.live_posts.raw_data[index]
+        carry_into_draft(self, post_id=item["id"], item=item)
+
+    def get_shown_live_posts(self) -> list:
+        """Return the posts readers see, newest first."""
+        posts = [post for post in self.live_posts if post.value["show"]]
+        return sorted(posts, key=lambda post: _timestamp(post.value["created"]), reverse=True)
+
+    def get_updates_since(self, last_update_ts: datetime):
+        """Return ``(updated_posts, current_posts)`` since ``last_update_ts``, as wagtail-live did.
+
+        ``updated_posts`` maps the id of each post created or modified since then to
+        ``{"show", "content"}``; ``current_posts`` lists every post id, oldest first.
+        """
+        updated_posts, current_posts = {}, []
+        for post in reversed(self.live_posts):
+            current_posts.append(post.id)
+            changed_at = post.value["modified"] or post.value["created"]
+            if changed_at and changed_at > last_update_ts:
+                updated_posts[post.id] = {
+                    "show": post.value["show"],
+                    "content": render_live_post(post),
+                }
+        return updated_posts, current_posts
+
+
+def _timestamp(value: datetime | None) -> float:
+    return value.timestamp() if value else 0.0

@@ -1,0 +1,1 @@
+"""The public endpoint readers' browsers call over HTTP: catch-up after a gap or a reconnect."""

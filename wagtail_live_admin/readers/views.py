@@ -1,0 +1,61 @@
+"""The catch-up endpoint: what a reader missed, from the publish log or as a snapshot."""
+
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..conf import get_setting
+from ..delivery.snapshot import current_state, last_seq, render_shown_posts
+from ..live.pages import get_live_page
+from ..models import PublishLogEntry
+from ..realtime.admission import can_view
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _snapshot(page) -> dict:
+    """Every post readers should see now, and the seq it stands at."""
+    state = current_state(page)
+    return {"renders": render_shown_posts(state), "seq": state.seq, "channel_id": page.channel_id}
+
+
+@require_GET
+def updates(request, channel_id: str) -> HttpResponse:
+    """Return the frames after ``?since=<seq>``, or a snapshot when the log no longer has them.
+
+    Readers of this endpoint are held to the same rule as the websocket: the page
+    must be live and pass its view restrictions.
+    """
+    try:
+        since = int(request.GET.get("since", ""))
+        if since < 0:
+            raise ValueError
+    except ValueError:
+        return _error(_("Give ?since= the last seq you applied, a whole number from 0."), 400)
+    latest = last_seq(channel_id)
+    page = get_live_page(channel_id)
+    if page is None:
+        return _error(_("No live page has this channel."), 404)
+    if not can_view(page, request.user, request.session):
+        return _error(_("You may not view this page."), 403)
+    limit = get_setting("CATCH_UP_MAX_FRAMES")
+    entries = list(
+        PublishLogEntry.objects.filter(channel_id=channel_id, seq__gt=since, seq__lte=latest)
+        .order_by("seq")
+        .only("channel_id", "seq", "renders", "removals", "created_at")[: limit + 1]
+    )
+    complete = since <= latest and len(entries) == latest - since <= limit
+    if complete:
+        # Each entry encodes its frame as it was sent; join those rather than re-encode.
+        frames = ",".join(entry.frame() for entry in entries)
+        body = f'{{"channel_id":{json.dumps(channel_id)},"seq":{latest},"frames":[{frames}]}}'
+        response = HttpResponse(body, content_type="application/json")
+    else:
+        response = JsonResponse({"snapshot": _snapshot(page)})
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,177 @@
+"""``PresenceBackend``: what every presence backend shares.
+
+A member is one reader's socket (the consumer's channel name). Each member carries an
+expiry, ``ttl`` seconds ahead; counting drops the expired ones first. One asyncio task
+per process keeps this process's members alive and samples the counts for the trend,
+so a process that dies stops being counted within one TTL, and no socket needs a timer
+of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from ...conf import get_setting
+
+logger = logging.getLogger(__name__)
+
+
+def timestamp_to_datetime(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=UTC)
+
+
+class PresenceBackend:
+    """Count the readers of each channel and sample the counts; subclasses say where."""
+
+    ttl: float
+    sample_interval: float
+    trend_window: float
+
+    def __init__(
+        self,
+        *,
+        ttl: float | None = None,
+        sample_interval: float | None = None,
+        trend_window: float | None = None,
+    ) -> None:
+        self.ttl = float(get_setting("PRESENCE_TTL") if ttl is None else ttl)
+        self.sample_interval = float(
+            get_setting("PRESENCE_SAMPLE_INTERVAL") if sample_interval is None else sample_interval
+        )
+        self.trend_window = float(
+            get_setting("PRESENCE_TREND_WINDOW") if trend_window is None else trend_window
+        )
+        # This process's own members: the ones its refresh task keeps alive. The
+        # consumer runs in the event loop and admin views in worker threads, hence the lock.
+        self._local: dict[str, set[str]] = {}
+        self._local_lock = threading.Lock()
+        self._refresher: asyncio.Task | None = None
+        self._failing = False
+
+    async def join(self, channel_id: str, member: str) -> None:
+        """Count ``member`` (a consumer's channel name) as a reader of ``channel_id``."""
+        with self._local_lock:
+            self._local.setdefault(channel_id, set()).add(member)
+        # Before the write: should it fail (Redis down), the next refresh adds the member.
+        self._ensure_refresher()
+        await self._add(channel_id, member)
+
+    async def leave(self, channel_id: str, member: str) -> None:
+        """Stop counting ``member`` as a reader of ``channel_id``."""
+        with self._local_lock:
+            members = self._local.get(channel_id)
+            if members is not None:
+                members.discard(member)
+                if not members:
+                    del self._local[channel_id]
+        await self._remove(channel_id, member)
+
+    def counts(self, channel_ids: Iterable[str]) -> dict[str, int]:
+        """Return the number of live readers of each channel (0 for a channel with none)."""
+        raise NotImplementedError
+
+    def trend(
+        self, channel_ids: Iterable[str], *, since: datetime
+    ) -> dict[str, list[tuple[datetime, int]]]:
+        """Return each channel's sampled counts since ``since``, oldest first.
+
+        A slot without a sample had no readers.
+        """
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        """Stop refreshing and sampling in this process, as a killed process would.
+
+        Members are left in place: they expire within one TTL.
+        """
+        task, self._refresher = self._refresher, None
+        if task is None or task.done() or task.get_loop().is_closed():
+            return
+        if task.get_loop() is not asyncio.get_running_loop():
+            task.get_loop().call_soon_threadsafe(task.cancel)
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    # What each backend implements.
+
+    async def _add(self, channel_id: str, member: str) -> None:
+        raise NotImplementedError
+
+    async def _remove(self, channel_id: str, member: str) -> None:
+        raise NotImplementedError
+
+    async def _refresh(self, members: dict[str, set[str]]) -> None:
+        """Push the expiry of these members (all of this process's) one TTL ahead."""
+        raise NotImplementedError
+
+    async def _sample(self, now: float) -> None:
+        """Record the counts of the slot ``now`` falls in, unless it has a sample already."""
+        raise NotImplementedError
+
+    # The refresh task.
+
+    def slot(self, now: float) -> int:
+        """Return the number of the sample slot that ``now`` (a Unix time) falls in."""
+        return int(now // self.sample_interval)
+
+    @property
+    def tick(self) -> float:
+        # Refresh well inside the TTL, and wake at least twice a slot so none is missed.
+        return max(0.05, min(self.ttl / 3, self.sample_interval / 2))
+
+    def _ensure_refresher(self) -> None:
+        loop = asyncio.get_running_loop()
+        task = self._refresher
+        # One task per process, started by the first join; a new event loop (a
+        # restarted server, each test) gets a new one.
+        if task is None or task.done() or task.get_loop() is not loop:
+            self._refresher = loop.create_task(
+                self._refresh_forever(), name="wagtail_live_admin presence refresh"
+            )
+
+    def _snapshot(self) -> dict[str, set[str]]:
+        with self._local_lock:
+            return {channel_id: set(members) for channel_id, members in self._local.items()}
+
+    async def _refresh_forever(self) -> None:
+        try:
+            while True:
+                await asyncio.sleep(self.tick)
+                try:
+                    await self._refresh_once()
+                except Exception as exc:
+                    # An outage must not end the task: members come back once it is over.
+                    if not self._failing:
+                        logger.warning("Could not refresh live subscriber counts: %r", exc)
+                    self._failing = True
+                else:
+                    if self._failing:
+                        logger.warning("Live subscriber counts are refreshed again.")
+                    self._failing = False
+        finally:
+            # Cancelled by aclose(), or by the event loop shutting down.
+            await self._release()
+
+    async def _release(self) -> None:
+        """Let go of what this event loop holds (its connections), as the loop's task ends."""
+
+    async def _refresh_once(self) -> None:
+        """Refresh this process's members and take the current slot's sample if it is due."""
+        snapshot = self._snapshot()
+        if snapshot:
+            await self._refresh(snapshot)
+            # A reader who left while the refresh was on its way may have been
+            # written back: take them out again.
+            current = self._snapshot()
+            for channel_id, members in snapshot.items():
+                for member in members - current.get(channel_id, set()):
+                    await self._remove(channel_id, member)
+        await self._sample(time.time())
