@@ -45,9 +45,11 @@ demo: $(VENV)/.installed
 	@echo
 	cd sandbox && exec $(abspath $(VENV))/bin/daphne -b 127.0.0.1 -p $(PORT) sandbox.asgi:application
 
+# ruff, then the import contracts of pyproject.toml: which part may import which.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: lint test-sqlite test-postgres test-compat
 

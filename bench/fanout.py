@@ -403,9 +403,11 @@ class Publisher:
         if self.layer is None:
             await self.redis.publish(BARE_CHANNEL, frame)
         elif self.server.ours:
-            from wagtail_live_admin.publishers.django_channels import asend_frame
+            from wagtail_live_admin.realtime.groups import UPDATE_EVENT, agroup_send
 
-            await asend_frame(CHANNEL_ID, frame, layer=self.layer)
+            await agroup_send(
+                [CHANNEL_ID], {"type": UPDATE_EVENT, "frame": frame}, layer=self.layer
+            )
         else:
             await self.layer.group_send("bench", {"type": "bench.frame", "frame": frame})
 

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import re_path
 
 from tests.settings import IN_MEMORY_LAYER, ROOT_DIR
-from wagtail_live_admin.checks import live_routes_validated
+from wagtail_live_admin.realtime.checks import live_routes_validated
 from wagtail_live_admin.realtime.consumers import LiveConsumer
 from wagtail_live_admin.realtime.routing import websocket_urlpatterns
 

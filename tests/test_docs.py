@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from wagtail_live_admin.realtime import consumers
 from wagtail_live_admin.conf import DEFAULTS, PREFIX
+from wagtail_live_admin.realtime import consumers
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -13,8 +13,7 @@ from django.test import override_settings
 from tests.asgi import application
 from tests.settings import IN_MEMORY_LAYER
 from wagtail_live_admin.realtime import fanout
-from wagtail_live_admin.publishers.django_channels import asend_frame
-from wagtail_live_admin.realtime.groups import live_group_name
+from wagtail_live_admin.realtime.groups import UPDATE_EVENT, agroup_send, live_group_name
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -64,7 +63,7 @@ async def test_every_reader_gets_every_frame_in_order(channel_layer_name, live_p
     readers = [await subscribe() for _ in range(fanout.CHUNK + 5)]  # past one chunk
     frames = [json.dumps({"renders": {}, "removals": [], "seq": seq}) for seq in (1, 2, 3)]
     for frame in frames:
-        await asend_frame("match-day.1", frame)
+        await agroup_send(["match-day.1"], {"type": UPDATE_EVENT, "frame": frame})
     for reader in readers:
         assert [await reader.receive_from(timeout=5) for _ in frames] == frames
     for reader in readers:
@@ -74,7 +73,7 @@ async def test_every_reader_gets_every_frame_in_order(channel_layer_name, live_p
 async def test_a_reader_who_left_gets_nothing_and_the_others_go_on(memory_layer, live_page):
     gone, staying = await subscribe(), await subscribe()
     await gone.disconnect()
-    await asend_frame("match-day.1", '{"seq": 1}')
+    await agroup_send(["match-day.1"], {"type": UPDATE_EVENT, "frame": '{"seq": 1}'})
     assert await staying.receive_from(timeout=5) == '{"seq": 1}'
     assert await gone.receive_nothing(timeout=0.2)
     await staying.disconnect()
@@ -84,7 +83,7 @@ async def test_readers_joining_at_once_join_the_group_once(memory_layer, live_pa
     layer = get_channel_layer()
     readers = await asyncio.gather(*(subscribe() for _ in range(10)))
     assert len(layer_members(layer, GROUP)) == 1
-    await asend_frame("match-day.1", '{"seq": 1}')
+    await agroup_send(["match-day.1"], {"type": UPDATE_EVENT, "frame": '{"seq": 1}'})
     for reader in readers:
         assert await reader.receive_from(timeout=5) == '{"seq": 1}'
         await reader.disconnect()

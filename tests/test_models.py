@@ -294,19 +294,19 @@ def test_text_from_source_apps_is_cleaned():
 
 
 def test_editing_one_post_of_many_renders_only_that_post(live_page, monkeypatch):
-    from wagtail_live_admin.publishers import websocket
+    from wagtail_live_admin.live import blocks
 
     page = draft_of(live_page)
     posts = [editor_adds(page, f"Post {number}") for number in range(30)]
     publish(page)
     rendered = []
-    real_render = websocket.render_live_post
+    real_render = blocks.render_live_post
 
     def counting_render(post):
         rendered.append(post.id)
         return real_render(post)
 
-    monkeypatch.setattr(websocket, "render_live_post", counting_render)
+    monkeypatch.setattr(blocks, "render_live_post", counting_render)
     page = draft_of(live_page)
     set_post_text(page, posts[12].id, "Post 12, corrected")
     publish(page)

@@ -146,10 +146,12 @@ def test_a_channel_without_a_live_page_is_refused(live_page, capture, user):
         republish(failed, user)
 
 
-def test_a_republish_is_in_the_page_history(live_page, capture, user, client):
+def test_a_republish_from_the_admin_is_in_the_page_history(live_page, capture, user, client):
     failed = add_post(live_page, capture, "Goal!", "m1", fail=True)
+    client.force_login(user)
     with capture(execute=True):
-        new = republish(failed, user)
+        client.post(f"/admin/live/log/{failed.pk}/republish/")
+    new = PublishLogEntry.objects.get(republish_of=failed)
     log = PageLogEntry.objects.get(page=live_page, action="wagtail_live_admin.republish")
     assert log.user == user
     assert log.data["updates"] == [{"seq": failed.seq, "new_seq": new.seq, "entry": new.pk}]
@@ -207,7 +209,7 @@ def test_outstanding_failures_leave_out_fixed_ones_and_attempts(live_page, captu
     assert list(outstanding_failures(since=timezone.now())) == []
 
 
-def test_republish_failed_sends_each_once_in_order_with_one_history_line(live_page, capture, user):
+def test_republish_failed_sends_each_once_in_order(live_page, capture, user):
     failed = [add_post(live_page, capture, f"Post {n}", f"m{n}", fail=True) for n in range(3)]
     listener = Listener(live_page.channel_id)
     with capture(execute=True):
@@ -215,10 +217,20 @@ def test_republish_failed_sends_each_once_in_order_with_one_history_line(live_pa
     assert [o.original for o in outcomes] == failed
     assert all(o.new.status == Status.SENT and not o.refused for o in outcomes)
     assert [f["seq"] for f in listener.frames()] == [o.new.seq for o in outcomes]
-    [log] = PageLogEntry.objects.filter(action="wagtail_live_admin.republish")
-    assert len(log.data["updates"]) == 3 and "3 live updates" in log.message
     # Run again: nothing is outstanding, nothing is sent.
     assert republish_failed(live_page.channel_id, user=user) == []
+
+
+def test_repushing_failed_updates_from_the_admin_is_one_history_line(
+    live_page, capture, user, client
+):
+    failed = [add_post(live_page, capture, f"Post {n}", f"m{n}", fail=True) for n in range(3)]
+    client.force_login(user)
+    with capture(execute=True):
+        client.post("/admin/live/log/republish-failed/", {"entry": [e.pk for e in failed]})
+    [log] = PageLogEntry.objects.filter(action="wagtail_live_admin.republish")
+    assert log.user == user
+    assert len(log.data["updates"]) == 3 and "3 live updates" in log.message
 
 
 def test_republish_failed_skips_what_has_nothing_left_and_channels_not_live(

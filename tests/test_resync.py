@@ -41,8 +41,17 @@ def test_resync_sends_every_shown_post_and_removes_everything_else(live_page, ca
     assert set(entry.removals) == {hidden, deleted}
     [frame] = listener.frames()
     assert (frame["seq"], frame["renders"], frame["removals"]) == (6, entry.renders, entry.removals)
+
+
+def test_a_resync_from_the_admin_is_in_the_page_history(live_page, capture, user, client):
+    add_post(live_page, capture, "Kept", "m1")
+    client.force_login(user)
+    with capture(execute=True):
+        client.post(f"/admin/live/channels/{live_page.channel_id}/resync/")
+    entry = PublishLogEntry.objects.get(trigger=PublishLogEntry.Trigger.RESYNC)
     log = PageLogEntry.objects.get(page=live_page, action="wagtail_live_admin.resync")
-    assert log.user == user and "Re-synced channel" in log.message and "#6" in log.message
+    assert log.user == user and "Re-synced channel" in log.message
+    assert f"#{entry.seq}" in log.message
 
 
 def test_the_plan_compares_with_what_readers_last_received(live_page, capture):
@@ -63,7 +72,8 @@ def test_the_plan_compares_with_what_readers_last_received(live_page, capture):
     assert plan.unchanged == [ids["m1"]]
     assert plan.removed == [ids["m3"]]
     assert (
-        "Before" in plan.readers.posts[ids["m2"]] and "After" in plan.renders[ids["m2"]]["content"]
+        "Before" in plan.readers.posts[ids["m2"]]["content"]
+        and "After" in plan.renders[ids["m2"]]["content"]
     )
     assert plan.readers.sent_count == 3
 

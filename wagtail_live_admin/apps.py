@@ -9,7 +9,9 @@ class WagtailLiveAdminAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Imported for what they register: the system checks.
+        from . import checks  # noqa: F401
         from .delivery.handlers import register_signal_handlers
+        from .realtime import checks as realtime_checks  # noqa: F401
 
         register_signal_handlers()

@@ -13,6 +13,7 @@ from .live.blocks import (
     construct_live_post_block,
     construct_text_block,
     render_live_post,
+    render_posts,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "construct_live_post_block",
     "construct_text_block",
     "render_live_post",
+    "render_posts",
 ]

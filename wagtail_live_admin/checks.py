@@ -1,32 +1,23 @@
-"""System checks: misconfiguration gets a clear message at ``manage.py check``."""
+"""System checks of the configuration: a clear message at ``manage.py check``.
 
-from django.conf import settings
+The realtime part checks its own (presence backend, origin checks) in ``realtime.checks``.
+"""
+
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections, router
 from django.db.migrations.executor import MigrationExecutor
-from django.utils.module_loading import import_string
 
-from .apps import WagtailLiveAdminAppConfig
-from .conf import PREFIX, get_publisher_class, get_setting
+from .conf import (
+    APP_LABEL,
+    IN_MEMORY_LAYER,
+    PREFIX,
+    debug,
+    default_channel_layer,
+    get_publisher_class,
+    get_setting,
+    is_shared_between_processes,
+)
 from .publishers.websocket import BaseWebsocketPublisher
-from .realtime.presence import PresenceBackend, get_presence_class
-
-IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
-
-
-def default_channel_layer() -> dict | None:
-    """Return the ``CHANNEL_LAYERS["default"]`` configuration, or None when there is none."""
-    return (getattr(settings, "CHANNEL_LAYERS", None) or {}).get("default")
-
-
-def is_shared_between_processes(layer: dict | None) -> bool:
-    """Return whether a channel layer configuration carries messages between processes.
-
-    The in-memory layer lives inside one process: what another process sends
-    through it (a management command, a second server worker) never reaches the
-    readers of this one.
-    """
-    return layer is not None and layer.get("BACKEND") != IN_MEMORY_LAYER
 
 
 @register(Tags.compatibility)
@@ -75,7 +66,7 @@ def check_channel_layer(app_configs, **kwargs):
                 id="wagtail_live_admin.E003",
             )
         ]
-    if not is_shared_between_processes(default) and not settings.DEBUG:
+    if not is_shared_between_processes(default) and not debug():
         return [
             Warning(
                 "The default channel layer is InMemoryChannelLayer, which works within one "
@@ -87,96 +78,11 @@ def check_channel_layer(app_configs, **kwargs):
     return []
 
 
-@register(Tags.compatibility)
-def check_presence_backend(app_configs, **kwargs):
-    path = get_setting("PRESENCE_BACKEND")
-    if not path:
-        return []
-    try:
-        backend_class = get_presence_class()
-    except ImportError as exc:
-        return [
-            Error(
-                f"{PREFIX}PRESENCE_BACKEND = {path!r} cannot be imported: {exc}",
-                hint="Give the dotted path of a PresenceBackend subclass, or remove the "
-                "setting to follow the channel layer.",
-                id="wagtail_live_admin.E004",
-            )
-        ]
-    if not (isinstance(backend_class, type) and issubclass(backend_class, PresenceBackend)):
-        return [
-            Error(
-                f"{PREFIX}PRESENCE_BACKEND = {path!r} is not a PresenceBackend subclass.",
-                hint="Subclass wagtail_live_admin.realtime.presence.PresenceBackend.",
-                id="wagtail_live_admin.E005",
-            )
-        ]
-    return []
-
-
-def live_routes_validated(application, *, validated: bool = False, depth: int = 0):
-    """Yield, for each way ``application`` reaches ``LiveConsumer``, whether it checks Origin.
-
-    It follows what Channels composes: ``ProtocolTypeRouter`` (its ``websocket`` entry),
-    ``URLRouter`` routes, middleware (``inner``) and ``OriginValidator`` (``application``).
-    An origin validator that allows ``"*"`` checks nothing. Yields nothing when the
-    consumer cannot be found, for example behind an application of another kind.
-    """
-    from channels.routing import ProtocolTypeRouter, URLRouter
-    from channels.security.websocket import OriginValidator
-
-    from .realtime.consumers import LiveConsumer
-
-    if depth > 50:
-        return
-    consumer = getattr(application, "consumer_class", None)
-    if isinstance(consumer, type) and issubclass(consumer, LiveConsumer):
-        yield validated
-        return
-    if isinstance(application, ProtocolTypeRouter):
-        inner = [application.application_mapping.get("websocket")]
-    elif isinstance(application, URLRouter):
-        inner = [route.callback for route in application.routes]
-    elif isinstance(application, OriginValidator):
-        validated = validated or "*" not in application.allowed_origins
-        inner = [application.application]
-    else:
-        inner = [getattr(application, "inner", None)]
-    for app in inner:
-        if app is not None:
-            yield from live_routes_validated(app, validated=validated, depth=depth + 1)
-
-
-@register(Tags.security)
-def check_websocket_origin(app_configs, **kwargs):
-    path = getattr(settings, "ASGI_APPLICATION", None)
-    if not path:
-        return []
-    try:
-        application = import_string(path)
-    except Exception:
-        # The ASGI server reports an application that does not import; nothing to inspect.
-        return []
-    if all(live_routes_validated(application)):
-        return []
-    return [
-        Warning(
-            f"ASGI_APPLICATION = {path!r} serves the live websocket route without checking "
-            "the Origin header: any web site can open live sockets with its visitors' "
-            "cookies, and receive the updates of pages restricted to them.",
-            hint="Wrap the websocket application in channels.security.websocket."
-            "AllowedHostsOriginValidator, as the README shows, and keep '*' out of "
-            "ALLOWED_HOSTS.",
-            id="wagtail_live_admin.W003",
-        )
-    ]
-
-
 @register(Tags.database)
 def check_migrations_applied(app_configs, databases=None, **kwargs):
     # A database check: it runs with `manage.py check --database <alias>` and before
     # `migrate`, and reads the django_migrations table (it writes nothing).
-    label = WagtailLiveAdminAppConfig.label
+    label = APP_LABEL
     messages = []
     for alias in databases or []:
         if not router.allow_migrate(alias, label):

@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 PREFIX = "WAGTAIL_LIVE_"
+APP_LABEL = "wagtail_live_admin"
+IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
 
 DEFAULTS: dict[str, Any] = {
     # Dotted path to the publisher class; None switches publishing off.
@@ -69,6 +71,33 @@ def page_model_label() -> str:
 
 def get_page_model():
     return apps.get_model(page_model_label())
+
+
+def user_model_label() -> str:
+    return settings.AUTH_USER_MODEL
+
+
+def debug() -> bool:
+    return settings.DEBUG
+
+
+def asgi_application_path() -> str | None:
+    return getattr(settings, "ASGI_APPLICATION", None)
+
+
+def default_channel_layer() -> dict | None:
+    """Return the ``CHANNEL_LAYERS["default"]`` configuration, or None when there is none."""
+    return (getattr(settings, "CHANNEL_LAYERS", None) or {}).get("default")
+
+
+def is_shared_between_processes(layer: dict | None) -> bool:
+    """Return whether a channel layer configuration carries messages between processes.
+
+    The in-memory layer lives inside one process: what another process sends
+    through it (a management command, a second server worker) never reaches the
+    readers of this one.
+    """
+    return layer is not None and layer.get("BACKEND") != IN_MEMORY_LAYER
 
 
 @cache

@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from .models import CHANNEL_ID_PATTERN
+from .live.models import CHANNEL_ID_PATTERN
 from .readers.views import updates
 
 app_name = "wagtail_live_admin"

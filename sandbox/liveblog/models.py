@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from wagtail_live_admin.admin.panels import LiveWatchersPanel
 from wagtail_live_admin.models import LivePageMixin
 
 
@@ -25,7 +26,7 @@ class HomePage(Page):
 class LiveBlogPage(LivePageMixin, Page):
     """A live blog: its posts reach open browsers the moment they are published."""
 
-    content_panels = Page.content_panels + LivePageMixin.panels
+    content_panels = [*Page.content_panels, *LivePageMixin.panels, LiveWatchersPanel()]
     parent_page_types = ["liveblog.HomePage"]
     subpage_types = []
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
-from ..models import PublishLogEntry
+from ..delivery.models import PublishLogEntry
 
 
 def warn_about_failed_update(request, page) -> None:

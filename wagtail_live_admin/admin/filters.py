@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from ..models import ChannelSequence, PublishLogEntry
+from ..delivery.models import ChannelSequence, PublishLogEntry
 
 
 def channel_choices():

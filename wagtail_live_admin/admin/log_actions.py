@@ -6,6 +6,9 @@ what, where editors look for it.
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
+
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import log as log_action
@@ -58,17 +61,23 @@ def register_log_actions(actions) -> None:
     actions.register_action(RESYNC)(ResyncFormatter)
 
 
-def log_republish(page, user, pairs) -> None:
-    """Record re-pushed ``(original, new)`` entries of one channel in the page's history."""
-    if not pairs:
-        return
-    channel_id = pairs[0][0].channel_id
-    updates = [{"seq": old.seq, "new_seq": new.seq, "entry": new.pk} for old, new in pairs]
-    log_action(page, REPUBLISH, user=user, data={"channel_id": channel_id, "updates": updates})
+def log_republished(user, entries) -> None:
+    """Record re-published entries in their pages' history: one line per channel.
+
+    Called by whoever asked for the re-push (the admin, ``live_republish``): delivery
+    itself knows nothing of the audit log.
+    """
+    for channel_id, group in groupby(entries, key=attrgetter("channel_id")):
+        group = list(group)
+        updates = [
+            {"seq": new.republish_of.seq, "new_seq": new.seq, "entry": new.pk} for new in group
+        ]
+        data = {"channel_id": channel_id, "updates": updates}
+        log_action(group[0].page, REPUBLISH, user=user, data=data)
 
 
-def log_resync(page, user, entry) -> None:
-    """Record a re-sync in the page's history."""
+def log_resynced(user, entry) -> None:
+    """Record a re-sync in its page's history."""
     data = {
         "channel_id": entry.channel_id,
         "seq": entry.seq,
@@ -76,4 +85,4 @@ def log_resync(page, user, entry) -> None:
         "posts": len(entry.renders),
         "removals": len(entry.removals),
     }
-    log_action(page, RESYNC, user=user, data=data)
+    log_action(entry.page, RESYNC, user=user, data=data)

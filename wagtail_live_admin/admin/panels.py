@@ -1,7 +1,6 @@
 """The page editor's "N watching now", for pages that mix in ``LivePageMixin``.
 
-Imported by the models, so everything beyond Wagtail's panel base is imported when
-the panel renders: the app's models are not loaded yet when this module is.
+Add it to a live page model's panels: ``LivePageMixin.panels + [LiveWatchersPanel()]``.
 """
 
 import re
@@ -9,6 +8,11 @@ import re
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
+
+from ..conf import get_setting
+from ..live.models import CHANNEL_ID_PATTERN
+from ..realtime.presence import counts_or_none
+from .permissions import can_view_live
 
 
 class LiveWatchersPanel(Panel):
@@ -25,9 +29,6 @@ class LiveWatchersPanel(Panel):
         template_name = "wagtail_live_admin/panels/watchers.html"
 
         def is_shown(self):
-            from ..live.models import CHANNEL_ID_PATTERN
-            from .permissions import can_view_live
-
             page = self.instance
             channel_id = getattr(page, "channel_id", None)
             return bool(
@@ -39,9 +40,6 @@ class LiveWatchersPanel(Panel):
             )
 
         def get_context_data(self, parent_context=None):
-            from ..conf import get_setting
-            from ..realtime.presence import counts_or_none
-
             context = super().get_context_data(parent_context)
             channel_id = self.instance.channel_id
             context.update(

@@ -8,7 +8,7 @@ Access to the Wagtail admin alone grants neither.
 from django.contrib.auth.models import Permission
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from ..models import PublishLogEntry
+from ..delivery.models import PublishLogEntry
 
 VIEW = "view"
 REPUBLISH = "republish"

@@ -15,8 +15,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..conf import get_setting
+from ..delivery.models import ChannelSequence, PublishLogEntry
 from ..delivery.republish import outstanding_failures
-from ..models import ChannelSequence, PublishLogEntry
 from ..realtime.presence import counts_or_none, trend_or_none
 from .chart import bucket_samples
 

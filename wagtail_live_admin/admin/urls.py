@@ -2,10 +2,11 @@
 
 from django.urls import path, re_path
 
-from ..models import CHANNEL_ID_PATTERN
+from ..live.models import CHANNEL_ID_PATTERN
 from .views.channel import ChannelView, CountsView, WatchingView
 from .views.dashboard import DashboardView
-from .views.log import PublishLogEntryView, PublishLogView
+from .views.entry import PublishLogEntryView
+from .views.log import PublishLogView
 from .views.republish import RepublishFailedView, RepublishRowView, RepublishView, ResyncView
 
 app_name = "live_admin"

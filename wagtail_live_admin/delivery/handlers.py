@@ -1,19 +1,38 @@
-"""Signal handlers, connected once from ``AppConfig.ready()``."""
+"""Signal handlers of delivery, connected once from ``AppConfig.ready()``."""
 
-from ..conf import get_publisher
+from wagtail.log_actions import get_active_log_context
+
+from ..live.blocks import render_posts
 from ..signals import live_page_update
+from .models import PublishLogEntry
 from .recheck import register_recheck_handlers
+from .spine import Update, submit
 
 # wagtail-live connected its publisher under this uid; code that disconnects it still works.
 PUBLISHER_DISPATCH_UID = "live_publisher"
 
 
-def publish_live_page_update(sender, **kwargs):
-    """Hand a live page update to the configured publisher (none: nothing is sent)."""
-    publisher = get_publisher()
-    if publisher is not None:
-        return publisher(sender=sender, **kwargs)
-    return None
+def publish_live_page_update(
+    sender, channel_id, renders, removals, *, page=None, trigger=None, user=None, **kwargs
+):
+    """Render the changed posts, as ``BaseWebsocketPublisher.__call__`` does, and submit them.
+
+    The publisher's ``publish`` runs after the commit, through the spine: a rollback
+    sends nothing, and every update is in the publish log.
+    """
+    if user is None:
+        # An admin request (the page editor's Publish) names its user to the audit log.
+        log_context = get_active_log_context()
+        user = log_context.user if log_context else None
+    update = Update(
+        channel_id,
+        render_posts(renders),
+        list(removals),
+        page=page,
+        trigger=trigger or PublishLogEntry.Trigger.PUBLISH,
+        user=user,
+    )
+    return submit(update)
 
 
 def register_signal_handlers() -> None:

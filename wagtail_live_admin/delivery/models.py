@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import page_model_label
+from ..conf import page_model_label, user_model_label
 from .frames import encode_frame
 
 PAGE_MODEL = page_model_label()
@@ -105,7 +104,7 @@ class PublishLogEntry(models.Model):
         _("trigger"), max_length=16, choices=Trigger.choices, default=Trigger.PUBLISH
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        user_model_label(),
         verbose_name=_("user"),
         null=True,
         blank=True,

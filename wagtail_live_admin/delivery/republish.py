@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 from itertools import groupby
 from operator import attrgetter
 
@@ -20,14 +19,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from ..admin.log_actions import log_republish
-from ..conf import get_setting
 from ..live.pages import get_live_page
-from ..models import PublishLogEntry
-from ..publishers.django_channels import deliver
-from .throttle import take_republish_slot
+from .models import PublishLogEntry
+from .refusals import RepublishRefused, Throttled, not_live_message, nothing_left_message
+from .spine import Update, publisher_or_refuse, record, send_on_commit
+from .throttle import take_slot
 
 Status = PublishLogEntry.Status
 Trigger = PublishLogEntry.Trigger
@@ -35,48 +32,6 @@ Trigger = PublishLogEntry.Trigger
 # A second re-push of the same update this soon after the first is a double click
 # (or a retried request), not a decision: it is refused.
 DOUBLE_SUBMIT_SECONDS = 10
-
-
-class RepublishRefused(Exception):
-    """A re-push that will not happen; the message says why, in words for the admin."""
-
-    status_code = 409
-
-
-class Throttled(RepublishRefused):
-    status_code = 429
-
-    def __init__(self, channel_id: str, wait: int):
-        self.channel_id, self.wait = channel_id, wait
-        rate = get_setting("REPUBLISH_RATE")
-        names = {"channel_id": channel_id, "rate": rate, "wait": wait}
-        limit = ngettext(
-            "You may re-push channel “%(channel_id)s” %(rate)s time a minute, and you have.",
-            "You may re-push channel “%(channel_id)s” %(rate)s times a minute, and you have.",
-            rate,
-        )
-        retry = ngettext("Try again in %(wait)s second.", "Try again in %(wait)s seconds.", wait)
-        super().__init__(f"{limit % names} {retry % names}")
-
-
-def not_live_message(channel_id: str) -> str:
-    return _("No live page has the channel “%(channel_id)s” now, so no reader can receive it.") % {
-        "channel_id": channel_id
-    }
-
-
-def nothing_left_message(original) -> str:
-    return _(
-        "Nothing of update #%(seq)s is left to send: the page has changed every post it "
-        "carried since. Re-sync the channel to send the page as it is."
-    ) % {"seq": original.seq}
-
-
-def take_slot(user, channel_id: str) -> None:
-    """Count one re-push of the channel by ``user``; raise ``Throttled`` past the rate."""
-    wait = take_republish_slot(user, channel_id)
-    if wait:
-        raise Throttled(channel_id, wait)
 
 
 @dataclass
@@ -147,15 +102,6 @@ def plan_republish(entry: PublishLogEntry, *, page=None, newest=None) -> Republi
     return plan
 
 
-def republish_plan_context(entry: PublishLogEntry) -> dict:
-    """For templates: ``plan`` (what a re-publish sends now), ``plan_refusal`` (why not)."""
-    try:
-        plan = plan_republish(entry)
-    except RepublishRefused as exc:
-        return {"plan": None, "plan_refusal": str(exc)}
-    return {"plan": plan, "plan_refusal": nothing_left_message(plan.original) if plan.empty else ""}
-
-
 def _refuse_double_submit(original: PublishLogEntry) -> None:
     recent = (
         original.republishes.filter(
@@ -181,33 +127,34 @@ def _refuse_double_submit(original: PublishLogEntry) -> None:
         )
 
 
-def republish(entry: PublishLogEntry, user=None, *, throttle=True, audit=True) -> PublishLogEntry:
+def republish(entry: PublishLogEntry, user=None, *, throttle=True) -> PublishLogEntry:
     """Re-push ``entry`` as a new entry of its channel; return it, sent or failed.
 
     The original's row is locked while the new entry is written, so that two
     requests (a double click) cannot both re-push it. Inside an outer transaction
     the new entry goes out when that commits, and is returned pending.
     """
+    publisher = publisher_or_refuse()
     with transaction.atomic():
         original = PublishLogEntry.objects.select_for_update().get(pk=original_of(entry).pk)
         _refuse_double_submit(original)
         plan = plan_republish(original)
         if plan.empty:
-            raise RepublishRefused(nothing_left_message(original))
+            raise RepublishRefused(nothing_left_message(original.seq))
         if throttle:
             take_slot(user, original.channel_id)
-        new = PublishLogEntry.objects.record(
-            original.channel_id,
-            plan.renders,
-            plan.removals,
-            page=plan.page,
-            trigger=Trigger.REPUBLISH,
-            user=user,
-            republish_of=original,
+        new = record(
+            Update(
+                original.channel_id,
+                plan.renders,
+                plan.removals,
+                page=plan.page,
+                trigger=Trigger.REPUBLISH,
+                user=user,
+                republish_of=original,
+            )
         )
-        if audit:
-            log_republish(plan.page, user, [(original, new)])
-        transaction.on_commit(partial(deliver, new), robust=True)
+        send_on_commit(new, publisher)
     return new
 
 
@@ -277,9 +224,9 @@ def republish_failed(
 ) -> list[Outcome]:
     """Re-push every outstanding failure, oldest first in each channel; say what became of each.
 
-    A channel counts once against the user's rate, however many updates it re-pushes,
-    and gets one line in its page's history.
+    A channel counts once against the user's rate, however many updates it re-pushes.
     """
+    publisher_or_refuse()
     outcomes = []
     for channel in plan_failed(channel_id, since, ids=ids):
         outcomes += [Outcome(entry, refused=reason) for entry, reason in channel.skipped]
@@ -291,14 +238,11 @@ def republish_failed(
         except Throttled as exc:
             outcomes += [Outcome(plan.original, refused=str(exc)) for plan in channel.plans]
             continue
-        pairs = []
         for plan in channel.plans:
             try:
-                new = republish(plan.original, user, throttle=False, audit=False)
+                new = republish(plan.original, user, throttle=False)
             except RepublishRefused as exc:
                 outcomes.append(Outcome(plan.original, refused=str(exc)))
             else:
-                pairs.append((plan.original, new))
                 outcomes.append(Outcome(plan.original, new))
-        log_republish(channel.page, user, pairs)
     return outcomes

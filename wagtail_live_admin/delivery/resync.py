@@ -8,25 +8,25 @@ hidden posts. It is logged and delivered like any publish, with the next seq.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.db import transaction
 
-from ..admin.log_actions import log_resync
 from ..live.pages import get_live_page
-from ..models import PublishLogEntry
-from ..publishers.django_channels import deliver
-from .republish import RepublishRefused, not_live_message, take_slot
+from .models import PublishLogEntry
+from .refusals import RepublishRefused, not_live_message
 from .snapshot import current_state, render_shown_posts
+from .spine import Update, publisher_or_refuse, record, send_on_commit
+from .throttle import take_slot
 
 Status = PublishLogEntry.Status
+Trigger = PublishLogEntry.Trigger
 
 
 @dataclass
 class ReadersView:
     """The posts readers hold after the channel's sent updates, replayed in seq order."""
 
-    posts: dict[str, str] = field(default_factory=dict)  # post id: content
+    posts: dict[str, dict] = field(default_factory=dict)  # post id: {"show", "content"}
     mentioned: set[str] = field(default_factory=set)  # every post id in any entry
     sent_count: int = 0
     since: object = None  # when the first sent update the log still holds was made
@@ -55,7 +55,7 @@ def readers_view(channel_id: str) -> ReadersView:
             if render.get("show") is False:
                 view.posts.pop(post_id, None)
             else:
-                view.posts[post_id] = render.get("content", "")
+                view.posts[post_id] = {"show": True, "content": render.get("content", "")}
         for post_id in removed:
             view.posts.pop(post_id, None)
     return view
@@ -79,7 +79,8 @@ class ResyncPlan:
         return [
             post_id
             for post_id, render in self.renders.items()
-            if post_id in self.readers.posts and self.readers.posts[post_id] != render["content"]
+            if post_id in self.readers.posts
+            and self.readers.posts[post_id]["content"] != render["content"]
         ]
 
     @property
@@ -87,7 +88,8 @@ class ResyncPlan:
         return [
             post_id
             for post_id, render in self.renders.items()
-            if self.readers.posts.get(post_id) == render["content"]
+            if post_id in self.readers.posts
+            and self.readers.posts[post_id]["content"] == render["content"]
         ]
 
     @property
@@ -112,6 +114,7 @@ def plan_resync(channel_id: str, *, page=None) -> ResyncPlan:
 
 def resync(channel_id: str, user=None, *, throttle=True) -> PublishLogEntry:
     """Send the page's current live state to every reader of ``channel_id``; return the entry."""
+    publisher = publisher_or_refuse()
     page = get_live_page(channel_id)
     if page is None:
         raise RepublishRefused(not_live_message(channel_id))
@@ -121,12 +124,9 @@ def resync(channel_id: str, user=None, *, throttle=True) -> PublishLogEntry:
         # The entry takes the channel's next seq first: that locks the channel's
         # sequence row until commit, so a publish made meanwhile waits and goes out
         # after this state, never before it with older content.
-        entry = PublishLogEntry.objects.record(
-            channel_id, {}, [], page=page, trigger=PublishLogEntry.Trigger.RESYNC, user=user
-        )
+        entry = record(Update(channel_id, {}, [], page=page, trigger=Trigger.RESYNC, user=user))
         plan = plan_resync(channel_id, page=page)
         entry.renders, entry.removals = plan.renders, plan.removals
         entry.save(update_fields=["renders", "removals"])
-        log_resync(page, user, entry)
-        transaction.on_commit(partial(deliver, entry), robust=True)
+        send_on_commit(entry, publisher)
     return entry

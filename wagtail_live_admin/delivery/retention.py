@@ -19,7 +19,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from ..conf import get_setting
-from ..models import ChannelSequence, PublishLogEntry
+from .models import ChannelSequence, PublishLogEntry
 
 # Rows deleted per statement: each batch is its own short transaction, so a prune of
 # a large log never holds locks for long nor loads more than this many ids at once.

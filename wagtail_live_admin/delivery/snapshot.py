@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..live.blocks import render_live_post
-from ..models import ChannelSequence
+from ..live.blocks import render_posts
+from .models import ChannelSequence
 
 
 def last_seq(channel_id: str | None) -> int:
@@ -35,6 +35,4 @@ def current_state(page) -> LiveState:
 
 def render_shown_posts(state: LiveState) -> dict:
     """Render every shown post as a frame's ``renders``, oldest first, as frames go."""
-    return {
-        post.id: {"show": True, "content": render_live_post(post)} for post in reversed(state.posts)
-    }
+    return render_posts(reversed(state.posts))

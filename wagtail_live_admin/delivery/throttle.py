@@ -17,6 +17,7 @@ import time
 from django.core.cache import cache
 
 from ..conf import get_setting
+from .refusals import Throttled
 
 WINDOW_SECONDS = 60
 
@@ -45,3 +46,10 @@ def take_republish_slot(user, channel_id: str) -> int:
     if not taken:
         return 1  # they expired meanwhile: a retry now would pass
     return max(1, math.ceil(min(taken) + WINDOW_SECONDS - now))
+
+
+def take_slot(user, channel_id: str) -> None:
+    """Count one re-push of the channel by ``user``; raise ``Throttled`` past the rate."""
+    wait = take_republish_slot(user, channel_id)
+    if wait:
+        raise Throttled(channel_id, wait)

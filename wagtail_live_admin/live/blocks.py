@@ -57,6 +57,17 @@ def render_live_post(post: blocks.BoundBlock) -> str:
     return post.render(context={"block_id": post.id})
 
 
+def render_posts(posts) -> dict[str, dict]:
+    """Return a frame's ``renders`` for bound posts: ``{post.id: {"show", "content"}}``, in order.
+
+    The one place this dict is built (``BaseWebsocketPublisher.__call__``, the spine,
+    snapshots and ``get_updates_since`` all call it).
+    """
+    return {
+        post.id: {"show": post.value["show"], "content": render_live_post(post)} for post in posts
+    }
+
+
 def construct_text_block(text: str) -> RichText:
     """Return rich text for a post's content, cleaned to what the rich text editor allows.
 

@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 
-from ..admin.panels import LiveWatchersPanel
 from ..conf import get_setting
 from ..signals import live_page_update
-from .blocks import LivePostBlock, render_live_post
+from .blocks import LivePostBlock, render_posts
 from .diffing import POST_TYPE, bound_posts, created_at, diff_posts
 from .drafts import carry_into_draft
 
@@ -65,7 +64,9 @@ class LivePageMixin(models.Model):
         [(POST_TYPE, LivePostBlock())], blank=True, verbose_name=_("live posts")
     )
 
-    panels = [FieldPanel("channel_id"), LiveWatchersPanel(), FieldPanel("live_posts")]
+    # wagtail-live's two panels; sites concatenate and index this list. The editor's
+    # "N watching now" is wagtail_live_admin.admin.panels.LiveWatchersPanel, added by sites.
+    panels = [FieldPanel("channel_id"), FieldPanel("live_posts")]
 
     # A copy is a new page with a channel of its own (channel ids are unique).
     exclude_fields_in_copy = ["channel_id"]
@@ -210,16 +211,14 @@ class LivePageMixin(models.Model):
         ``updated_posts`` maps the id of each post created or modified since then to
         ``{"show", "content"}``; ``current_posts`` lists every post id, oldest first.
         """
-        updated_posts, current_posts = {}, []
-        for post in reversed(self.live_posts):
-            current_posts.append(post.id)
-            changed_at = post.value["modified"] or post.value["created"]
-            if changed_at and changed_at > last_update_ts:
-                updated_posts[post.id] = {
-                    "show": post.value["show"],
-                    "content": render_live_post(post),
-                }
-        return updated_posts, current_posts
+        posts = list(reversed(self.live_posts))
+        updated = [post for post in posts if _changed_since(post, last_update_ts)]
+        return render_posts(updated), [post.id for post in posts]
+
+
+def _changed_since(post, moment: datetime) -> bool:
+    changed_at = post.value["modified"] or post.value["created"]
+    return bool(changed_at and changed_at > moment)
 
 
 def _timestamp(value: datetime | None) -> float:

@@ -9,12 +9,11 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from ..conf import get_page_model
+from .models import LivePageMixin
 
 
 def live_page_models() -> list[type]:
     """Return every concrete page model that mixes in ``LivePageMixin``."""
-    from .models import LivePageMixin
-
     return [
         model
         for model in apps.get_models()

@@ -1,6 +1,6 @@
-"""``BaseWebsocketPublisher``, exactly as wagtail-live documents it."""
+"""``BaseWebsocketPublisher``, exactly as wagtail-live documents it, and what the spine calls."""
 
-from ..live.blocks import render_live_post
+from ..live.blocks import render_posts
 
 
 class BaseWebsocketPublisher:
@@ -13,10 +13,7 @@ class BaseWebsocketPublisher:
         blocks), ``removals`` the ids of the posts readers must lose. Extra keyword
         arguments (such as ``page``) are new in wagtail-live-admin.
         """
-        renders = {
-            post.id: {"show": post.value["show"], "content": render_live_post(post)}
-            for post in renders
-        }
+        renders = render_posts(renders)
         return self.publish(channel_id=channel_id, renders=renders, removals=removals)
 
     def publish(self, channel_id, renders, removals):
@@ -27,3 +24,25 @@ class BaseWebsocketPublisher:
         - to the service itself for hosted websocket services.
         """
         raise NotImplementedError
+
+    # New in wagtail-live-admin: the delivery spine (wagtail_live_admin.delivery.spine)
+    # calls these once the update's transaction has committed.
+
+    def publish_entry(self, entry):
+        """Send one update of the publish log (a ``PublishLogEntry``); raise if it did not go.
+
+        By default this calls ``publish(channel_id, renders, removals)``, so a subclass
+        that only implements ``publish`` gets the log, re-publish and re-sync. Override
+        it to send the whole frame, ``entry.frame()``, with its ``seq``: readers need
+        the seq to notice a gap and catch up.
+        """
+        return self.publish(
+            channel_id=entry.channel_id, renders=entry.renders, removals=entry.removals
+        )
+
+    def recheck(self, channel_ids):
+        """Make the readers of these channels pass admission again (the page's privacy changed).
+
+        By default nothing is done: a publisher whose readers connect elsewhere (a
+        hosted service) decides there who may read.
+        """

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..conf import get_setting
+from ..delivery.models import PublishLogEntry
 from ..delivery.snapshot import current_state, last_seq, render_shown_posts
 from ..live.pages import get_live_page
-from ..models import PublishLogEntry
 from ..realtime.admission import can_view
 
 

@@ -1,7 +1,5 @@
 """One channel in the admin: its page, who watches now, the trend, its recent updates."""
 
-from urllib.parse import urlencode
-
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,18 +10,17 @@ from django_htmx.http import HttpResponseStopPolling
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from ...conf import get_setting
+from ...delivery.models import PublishLogEntry
 from ...live.pages import get_live_page, live_channels
-from ...models import PublishLogEntry
 from ...realtime.presence import counts_or_none
 from ..chart import Chart
 from ..stats import channel_stats, trend_window
-from .dashboard import dashboard_breadcrumbs
-from .permissions import LivePermissionRequiredMixin
+from .base import LiveViewMixin, log_url
 
 CHART_BUCKETS = 96
 
 
-class ChannelView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "wagtail_live_admin/channel.html"
     header_icon = "view"
 
@@ -41,7 +38,7 @@ class ChannelView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, Templa
         return self.channel_id
 
     def get_breadcrumbs_items(self):
-        return dashboard_breadcrumbs({"url": "", "label": self.get_header_title()})
+        return self.live_breadcrumbs({"url": "", "label": self.get_header_title()})
 
     def get_context_data(self, **kwargs):
         stats = channel_stats([self.channel_id], buckets=CHART_BUCKETS)[self.channel_id]
@@ -60,14 +57,14 @@ class ChannelView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, Templa
             recent_entries=PublishLogEntry.objects.filter(channel_id=self.channel_id)
             .order_by("-seq")
             .only("pk", "channel_id", "seq", "status", "trigger", "created_at", "error")[:10],
-            log_url=f"{reverse('live_admin:log')}?{urlencode({'channel_id': self.channel_id})}",
+            log_url=log_url(self.channel_id),
             watching_url=reverse("live_admin:watching", args=[self.channel_id]),
             poll_interval=get_setting("DASHBOARD_POLL_INTERVAL"),
             **kwargs,
         )
 
 
-class WatchingView(LivePermissionRequiredMixin, View):
+class WatchingView(LiveViewMixin, View):
     """The "N watching now" fragment that the channel page and the page editor poll.
 
     Once the channel's page is no longer live it answers 286, and htmx stops asking.
@@ -85,7 +82,7 @@ class WatchingView(LivePermissionRequiredMixin, View):
         return response
 
 
-class CountsView(LivePermissionRequiredMixin, View):
+class CountsView(LiveViewMixin, View):
     """Subscriber counts of every live channel as JSON, for monitoring systems."""
 
     def get(self, request):

@@ -1,24 +1,15 @@
 """The Live dashboard: every live page, who watches it now, and how its updates went."""
 
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import BaseListingView
 
 from ...conf import get_setting
 from ...live.pages import live_pages
+from ..chart import Chart
 from ..stats import channel_stats
-from .permissions import LivePermissionRequiredMixin
-from .refresh import RefreshingResultsMixin
-
-
-def dashboard_breadcrumbs(*items):
-    return [
-        {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-        {"url": reverse("live_admin:dashboard"), "label": _("Live")},
-        *items,
-    ]
+from .base import LiveViewMixin, RefreshingResultsMixin
 
 
 class StatsColumn(Column):
@@ -35,7 +26,17 @@ class PageTitleColumn(TitleColumn):
     cell_template_name = "wagtail_live_admin/dashboard/title_cell.html"
 
 
-class DashboardView(LivePermissionRequiredMixin, RefreshingResultsMixin, BaseListingView):
+class TrendColumn(StatsColumn):
+    """The subscriber trend as a small line, with its highest and latest value as text."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        values = context["raw_value"]
+        context.update(chart=Chart(values, width=96, height=24), latest=values[-1] if values else 0)
+        return context
+
+
+class DashboardView(LiveViewMixin, RefreshingResultsMixin, BaseListingView):
     template_name = "wagtail_live_admin/dashboard/index.html"
     results_template_name = "wagtail_live_admin/dashboard/index_results.html"
     page_title = _("Live")
@@ -49,6 +50,7 @@ class DashboardView(LivePermissionRequiredMixin, RefreshingResultsMixin, BaseLis
     search_fields = ["title", "channel"]
     default_ordering = "title"
     no_results_message = _("No page is live with a channel yet.")
+    breadcrumbs_items = LiveViewMixin.breadcrumbs_items[:1]  # the dashboard is the top
 
     columns = [
         PageTitleColumn(
@@ -62,7 +64,7 @@ class DashboardView(LivePermissionRequiredMixin, RefreshingResultsMixin, BaseLis
         ),
         StatsColumn("subscribers", "subscribers_cell.html", label=_("Watching now")),
         StatsColumn("peak", "peak_cell.html", label=_("Peak (24 h)")),
-        StatsColumn("trend", "trend_cell.html", label=_("Trend")),
+        TrendColumn("trend", "trend_cell.html", label=_("Trend")),
         StatsColumn("last_entry", "last_publish_cell.html", label=_("Last publish")),
         StatsColumn("failures", "failures_cell.html", label=_("Not delivered (24 h)")),
     ]
@@ -79,21 +81,6 @@ class DashboardView(LivePermissionRequiredMixin, RefreshingResultsMixin, BaseLis
             row.stats = stats[row.channel]
         return paginator, page, rows, is_paginated
 
-    @cached_property
-    def poll_interval(self):
-        return get_setting("DASHBOARD_POLL_INTERVAL")
-
     def get_context_data(self, *args, **kwargs):
-        context = super().get_context_data(*args, **kwargs)
-        query = self.request.GET.urlencode()
-        context["refresh_url"] = (
-            f"{self.index_results_url}?{query}" if query else self.index_results_url
-        )
-        context["poll_interval"] = self.poll_interval
-        return context
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.page_title},
-        ]
+        poll_interval = get_setting("DASHBOARD_POLL_INTERVAL")
+        return super().get_context_data(*args, poll_interval=poll_interval, **kwargs)

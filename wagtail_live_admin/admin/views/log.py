@@ -1,31 +1,22 @@
-"""The publish log in the admin: a filterable, exportable report, and one entry's page."""
+"""The publish log in the admin: every update, filterable and exportable."""
 
-import json
 import re
-from urllib.parse import urlencode
 
 from django.db import connections
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UserColumn
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import HeaderButton
 
-from ...delivery.republish import republish_plan_context
-from ...models import CHANNEL_ID_PATTERN, PublishLogEntry
+from ...delivery.models import PublishLogEntry
+from ...live.models import CHANNEL_ID_PATTERN
 from ..filters import PublishLogFilterSet
 from ..permissions import can_republish
-from ..preview import post_previews
-from .dashboard import dashboard_breadcrumbs
+from .base import LiveViewMixin, RefreshingResultsMixin, admin_url
 from .log_table import PublishLogTable, RepublishColumn, log_entries
-from .permissions import LivePermissionRequiredMixin
-from .refresh import RefreshingResultsMixin
 
 
 class StatusColumn(Column):
@@ -75,7 +66,7 @@ class PublishLogPaginator(WagtailPaginator):
         return super().items_count_label
 
 
-class PublishLogView(LivePermissionRequiredMixin, RefreshingResultsMixin, ReportView):
+class PublishLogView(LiveViewMixin, RefreshingResultsMixin, ReportView):
     """Every update of every channel, newest first; ``?channel_id=`` narrows it to one."""
 
     template_name = "wagtail_live_admin/log/index.html"
@@ -148,11 +139,10 @@ class PublishLogView(LivePermissionRequiredMixin, RefreshingResultsMixin, Report
         if not can_republish(self.request.user):
             return buttons
         channel_id = self._filtered_channel_id()
-        query = f"?{urlencode({'channel_id': channel_id})}" if channel_id else ""
         buttons.append(
             HeaderButton(
                 _("Re-push failed updates"),
-                url=reverse("live_admin:republish_failed") + query,
+                url=admin_url("live_admin:republish_failed", channel_id=channel_id),
                 icon_name="resubmit",
             )
         )
@@ -183,63 +173,3 @@ class PublishLogView(LivePermissionRequiredMixin, RefreshingResultsMixin, Report
             entry.status == PublishLogEntry.Status.PENDING for entry in context["object_list"]
         )
         return context
-
-    def get_breadcrumbs_items(self):
-        return dashboard_breadcrumbs({"url": "", "label": self.page_title})
-
-
-class PublishLogEntryView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
-    """One update: what it sent, its status history, and its re-pushes."""
-
-    template_name = "wagtail_live_admin/log/entry.html"
-    header_icon = "history"
-
-    def get(self, request, *args, **kwargs):
-        # Looked up after the permission check: no 404-or-403 probing of ids.
-        self.entry = get_object_or_404(
-            PublishLogEntry.objects.select_related("page", "user", "republish_of"),
-            pk=kwargs["pk"],
-        )
-        return super().get(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return _("Update %(seq)s of %(channel_id)s") % {
-            "seq": f"#{self.entry.seq}",
-            "channel_id": self.entry.channel_id,
-        }
-
-    def get_breadcrumbs_items(self):
-        return dashboard_breadcrumbs(
-            {"url": reverse("live_admin:log"), "label": _("Publish log")},
-            {"url": "", "label": f"{self.entry.channel_id} #{self.entry.seq}"},
-        )
-
-    def get_context_data(self, **kwargs):
-        entry = self.entry
-        history = [
-            {
-                **event,
-                "at": parse_datetime(event["at"]),
-                "label": PublishLogEntry.Status(event["status"]).label,
-            }
-            for event in entry.history
-        ]
-        payload = {"renders": entry.renders, "removals": entry.removals}
-        return super().get_context_data(
-            entry=entry,
-            # Shown escaped in <pre>: post HTML is never rendered in the admin's origin.
-            payload_json=json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True),
-            history=history,
-            republishes=entry.republishes.order_by("seq").select_related("user"),
-            log_url=f"{reverse('live_admin:log')}?{urlencode({'channel_id': entry.channel_id})}",
-            # Each post in a sandboxed iframe of its own (see wagtail_live_admin.admin.preview).
-            previews=post_previews(entry.renders, self.request),
-            **self.republish_context(entry),
-            **kwargs,
-        )
-
-    def republish_context(self, entry) -> dict:
-        """What a re-publish of the entry would send now, for users who may re-publish."""
-        if not can_republish(self.request.user):
-            return {"can_republish": False}
-        return {"can_republish": True, **republish_plan_context(entry)}

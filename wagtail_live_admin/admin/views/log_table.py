@@ -5,7 +5,7 @@ from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from wagtail.admin.ui.tables import Column, Table
 
-from ...models import PublishLogEntry
+from ...delivery.models import PublishLogEntry
 from ..permissions import can_republish
 
 Status = PublishLogEntry.Status

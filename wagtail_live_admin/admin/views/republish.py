@@ -2,10 +2,9 @@
 
 Each view needs the "republish" permission. GET shows what would be sent and
 changes nothing; POST (with CSRF) sends. The work is done in
-``wagtail_live_admin.delivery.republish`` and ``wagtail_live_admin.delivery.resync``.
+``wagtail_live_admin.delivery.republish`` and ``wagtail_live_admin.delivery.resync``;
+the views write the re-pushes to Wagtail's audit log.
 """
-
-from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -18,65 +17,74 @@ from django_htmx.http import trigger_client_event
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from ...delivery.republish import (
-    RepublishRefused,
-    plan_failed,
-    republish,
-    republish_failed,
-    republish_plan_context,
-)
+from ...delivery.models import PublishLogEntry
+from ...delivery.refusals import RepublishRefused, nothing_left_message
+from ...delivery.republish import plan_failed, plan_republish, republish, republish_failed
 from ...delivery.resync import plan_resync, resync
-from ...models import PublishLogEntry
+from ..log_actions import log_republished, log_resynced
 from ..permissions import REPUBLISH
 from ..preview import post_previews
-from .dashboard import dashboard_breadcrumbs
+from .base import LiveViewMixin, log_url
 from .log import PublishLogView
 from .log_table import log_row_response
-from .permissions import LivePermissionRequiredMixin
 
 Status = PublishLogEntry.Status
 
 
-def log_url(channel_id=None, **query) -> str:
-    query = {"channel_id": channel_id, **query} if channel_id else query
-    return reverse("live_admin:log") + (f"?{urlencode(query)}" if query else "")
+def republish_plan_context(entry: PublishLogEntry) -> dict:
+    """For templates: ``plan`` (what a re-publish sends now), ``plan_refusal`` (why not)."""
+    try:
+        plan = plan_republish(entry)
+    except RepublishRefused as exc:
+        return {"plan": None, "plan_refusal": str(exc)}
+    return {
+        "plan": plan,
+        "plan_refusal": nothing_left_message(plan.original.seq) if plan.empty else "",
+    }
 
 
-def breadcrumbs(*items) -> list[dict]:
-    return dashboard_breadcrumbs(
-        {"url": reverse("live_admin:log"), "label": _("Publish log")}, *items
+def report_sent(request, entry: PublishLogEntry, *, sent: str, failed: str, names: dict) -> None:
+    """Tell the user whether a re-push went out, with a link to its entry (Wagtail's messages).
+
+    ``sent`` and ``failed`` are the two texts; ``failed`` gets the error as ``%(error)s``.
+    """
+    buttons = [messages.button(reverse("live_admin:entry", args=[entry.pk]), _("View"))]
+    if entry.status == Status.FAILED:
+        messages.error(request, failed % {**names, "error": entry.error}, buttons=buttons)
+    else:
+        messages.success(request, sent % names, buttons=buttons)
+
+
+def report_republished(request, new: PublishLogEntry) -> None:
+    original = new.republish_of
+    report_sent(
+        request,
+        new,
+        sent=_("Update #%(seq)s of “%(channel_id)s” was re-published as #%(new_seq)s."),
+        failed=_(
+            "Update #%(seq)s of “%(channel_id)s” was re-published as #%(new_seq)s, but it "
+            "could not be sent: %(error)s. It stays in the publish log as failed."
+        ),
+        names={"seq": original.seq, "channel_id": original.channel_id, "new_seq": new.seq},
     )
 
 
-def report_republished(request, original, new) -> None:
-    """Tell the user what became of a re-publish, in Wagtail's messages."""
-    names = {"seq": original.seq, "channel_id": original.channel_id, "new_seq": new.seq}
-    buttons = [messages.button(reverse("live_admin:entry", args=[new.pk]), _("View"))]
-    if new.status == Status.FAILED:
-        text = _(
-            "Update #%(seq)s of “%(channel_id)s” was re-published as #%(new_seq)s, but it "
-            "could not be sent: %(error)s. It stays in the publish log as failed."
-        )
-        messages.error(request, text % {**names, "error": new.error}, buttons=buttons)
-    else:
-        text = _("Update #%(seq)s of “%(channel_id)s” was re-published as #%(new_seq)s.")
-        messages.success(request, text % names, buttons=buttons)
+def republish_and_log(entry: PublishLogEntry, user) -> PublishLogEntry:
+    new = republish(entry, user)
+    log_republished(user, [new])
+    return new
 
 
-class RepublishView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class RepublishView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET: what re-publishing an update sends, to confirm; POST: re-publish it."""
 
     permission_required = REPUBLISH
     template_name = "wagtail_live_admin/republish/confirm.html"
     header_icon = "resubmit"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.pk = kwargs["pk"]
-        return super().dispatch(request, *args, **kwargs)
-
     def get_entry(self):
         # Looked up after the permission check: no 404-or-403 probing of ids.
-        return get_object_or_404(PublishLogEntry, pk=self.pk)
+        return get_object_or_404(PublishLogEntry, pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
         self.entry = self.get_entry()
@@ -90,7 +98,8 @@ class RepublishView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, Temp
 
     def get_breadcrumbs_items(self):
         entry_label = f"{self.entry.channel_id} #{self.entry.seq}"
-        return breadcrumbs(
+        return self.live_breadcrumbs(
+            {"url": reverse("live_admin:log"), "label": _("Publish log")},
             {"url": reverse("live_admin:entry", args=[self.entry.pk]), "label": entry_label},
             {"url": "", "label": _("Re-publish")},
         )
@@ -104,15 +113,15 @@ class RepublishView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, Temp
     def post(self, request, *args, **kwargs):
         entry = self.get_entry()
         try:
-            new = republish(entry, request.user)
+            new = republish_and_log(entry, request.user)
         except RepublishRefused as exc:
             messages.error(request, str(exc))
         else:
-            report_republished(request, new.republish_of, new)
+            report_republished(request, new)
         return redirect("live_admin:entry", entry.pk)
 
 
-class RepublishRowView(LivePermissionRequiredMixin, View):
+class RepublishRowView(LiveViewMixin, View):
     """POST from a publish log row (htmx): re-publish, and answer with the row as it now stands.
 
     A refusal (a double click, the rate, nothing left to send) comes back in the
@@ -125,7 +134,7 @@ class RepublishRowView(LivePermissionRequiredMixin, View):
     def post(self, request, pk):
         entry = get_object_or_404(PublishLogEntry, pk=pk)
         try:
-            new = republish(entry, request.user)
+            new = republish_and_log(entry, request.user)
         except RepublishRefused as exc:
             return log_row_response(
                 request, entry.pk, PublishLogView.columns, message=str(exc), status=exc.status_code
@@ -136,7 +145,7 @@ class RepublishRowView(LivePermissionRequiredMixin, View):
         return trigger_client_event(response, "live:republished", detail)
 
 
-class RepublishFailedView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class RepublishFailedView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET: every failed update still to re-push (of one channel, or all); POST: re-push them."""
 
     permission_required = REPUBLISH
@@ -151,7 +160,10 @@ class RepublishFailedView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin
         return self.get_channel_id(self.request.GET) or _("All channels")
 
     def get_breadcrumbs_items(self):
-        return breadcrumbs({"url": "", "label": self.page_title})
+        return self.live_breadcrumbs(
+            {"url": reverse("live_admin:log"), "label": _("Publish log")},
+            {"url": "", "label": self.page_title},
+        )
 
     def get_context_data(self, **kwargs):
         channel_id = self.get_channel_id(self.request.GET)
@@ -168,7 +180,17 @@ class RepublishFailedView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin
         channel_id = self.get_channel_id(request.POST)
         # Exactly the updates the confirmation listed, less any re-pushed meanwhile.
         ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
-        outcomes = republish_failed(channel_id, user=request.user, ids=ids)
+        try:
+            outcomes = republish_failed(channel_id, user=request.user, ids=ids)
+        except RepublishRefused as exc:
+            messages.error(request, str(exc))
+            return redirect(log_url(channel_id))
+        log_republished(request.user, [o.new for o in outcomes if o.new is not None])
+        self.report(outcomes)
+        return redirect(log_url(channel_id))
+
+    def report(self, outcomes) -> None:
+        request = self.request
         sent = [o for o in outcomes if o.new is not None and o.new.status != Status.FAILED]
         failed = [o for o in outcomes if o.new is not None and o.new.status == Status.FAILED]
         if sent:
@@ -202,78 +224,71 @@ class RepublishFailedView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin
             )
         if not outcomes:
             messages.warning(request, _("There was no failed update to re-push."))
-        return redirect(log_url(channel_id))
 
 
-class ResyncView(LivePermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class ResyncView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET: what a re-sync of a channel sends, against what readers last received; POST: send it."""
 
     permission_required = REPUBLISH
     template_name = "wagtail_live_admin/republish/resync.html"
     header_icon = "rotate"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.channel_id = kwargs["channel_id"]
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
+    def get(self, request, *args, channel_id, **kwargs):
         try:
-            self.plan = plan_resync(self.channel_id)
+            self.plan = plan_resync(channel_id)
         except RepublishRefused as exc:
             raise Http404(str(exc)) from exc
         return super().get(request, *args, **kwargs)
 
     def get_page_title(self):
-        return _("Re-sync %(channel_id)s") % {"channel_id": self.channel_id}
+        return _("Re-sync %(channel_id)s") % {"channel_id": self.kwargs["channel_id"]}
 
     def get_breadcrumbs_items(self):
-        return breadcrumbs(
-            {"url": log_url(self.channel_id), "label": self.channel_id},
+        channel_id = self.kwargs["channel_id"]
+        return self.live_breadcrumbs(
+            {"url": reverse("live_admin:log"), "label": _("Publish log")},
+            {"url": log_url(channel_id), "label": channel_id},
             {"url": "", "label": _("Re-sync")},
         )
 
     def get_context_data(self, **kwargs):
         plan = self.plan
-        renders = plan.renders
 
-        def previews(post_ids, source):
-            return post_previews({post_id: source(post_id) for post_id in post_ids}, self.request)
-
-        def readers_copy(post_id):
-            return {"show": True, "content": plan.readers.posts[post_id]}
+        def previews(post_ids, renders):
+            return post_previews({post_id: renders[post_id] for post_id in post_ids}, self.request)
 
         return super().get_context_data(
             plan=plan,
-            added=previews(plan.added, renders.get),
+            added=previews(plan.added, plan.renders),
             # ([what readers have], [what the re-sync sends]) for each changed post
             changed=[
                 ([before], [after])
                 for before, after in zip(
-                    previews(plan.changed, readers_copy),
-                    previews(plan.changed, renders.get),
+                    previews(plan.changed, plan.readers.posts),
+                    previews(plan.changed, plan.renders),
                     strict=True,
                 )
             ],
-            removed=previews(plan.removed, readers_copy),
-            log_url=log_url(self.channel_id),
+            removed=previews(plan.removed, plan.readers.posts),
+            log_url=log_url(self.kwargs["channel_id"]),
             **kwargs,
         )
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request, *args, channel_id, **kwargs):
         try:
-            entry = resync(self.channel_id, request.user)
+            entry = resync(channel_id, request.user)
         except RepublishRefused as exc:
             messages.error(request, str(exc))
-            return redirect(log_url(self.channel_id))
-        names = {"channel_id": self.channel_id, "seq": entry.seq}
-        buttons = [messages.button(reverse("live_admin:entry", args=[entry.pk]), _("View"))]
-        if entry.status == Status.FAILED:
-            text = _(
+            return redirect(log_url(channel_id))
+        log_resynced(request.user, entry)
+        report_sent(
+            request,
+            entry,
+            sent=_("“%(channel_id)s” was re-synced: update #%(seq)s has the page as it is now."),
+            failed=_(
                 "The re-sync of “%(channel_id)s” (#%(seq)s) could not be sent: %(error)s. It "
                 "stays in the publish log as failed."
-            )
-            messages.error(request, text % {**names, "error": entry.error}, buttons=buttons)
-        else:
-            text = _("“%(channel_id)s” was re-synced: update #%(seq)s has the page as it is now.")
-            messages.success(request, text % names, buttons=buttons)
-        return redirect(log_url(self.channel_id))
+            ),
+            names={"channel_id": channel_id, "seq": entry.seq},
+        )
+        return redirect(log_url(channel_id))

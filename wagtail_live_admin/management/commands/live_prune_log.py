@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ...conf import PREFIX, get_setting
+from ...delivery.models import ChannelSequence
 from ...delivery.retention import check_limit, prune_publish_log
-from ...models import ChannelSequence
 
 
 class Command(BaseCommand):

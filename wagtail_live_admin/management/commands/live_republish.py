@@ -13,8 +13,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ...checks import default_channel_layer, is_shared_between_processes
+from ...admin.log_actions import log_republished
+from ...delivery.refusals import RepublishRefused
 from ...delivery.republish import plan_failed, republish_failed
+from ..layer import require_a_shared_layer
 
 
 def parse_since(value: str) -> datetime:
@@ -66,16 +68,12 @@ class Command(BaseCommand):
         if dry_run:
             self.dry_run(channel, since)
             return
-        if not is_shared_between_processes(default_channel_layer()):
-            raise CommandError(
-                _(
-                    "The default channel layer is missing or in-memory: it lives inside one "
-                    "process, so updates sent by this command would never reach the server's "
-                    "readers. Set REDIS_URL and use channels-redis (RedisChannelLayer), or "
-                    "re-publish from the admin."
-                )
-            )
-        outcomes = republish_failed(channel, since, throttle=False)
+        require_a_shared_layer()
+        try:
+            outcomes = republish_failed(channel, since, throttle=False)
+        except RepublishRefused as exc:
+            raise CommandError(str(exc)) from exc
+        log_republished(None, [outcome.new for outcome in outcomes if outcome.new is not None])
         failed = 0
         for outcome in outcomes:
             old = outcome.original

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from ...checks import default_channel_layer, is_shared_between_processes
 from ...live.blocks import (
     add_block_to_live_post,
     clear_live_post_content,
@@ -20,6 +19,7 @@ from ...live.blocks import (
     construct_text_block,
 )
 from ...live.pages import live_page_models
+from ..layer import require_a_shared_layer
 
 # Every EDIT_EVERY-th change edits an earlier post of the run, every DELETE_EVERY-th
 # deletes one; the rest add posts. A fixed cadence makes a run repeatable.
@@ -48,14 +48,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, page, count, interval, **options):
-        if not is_shared_between_processes(default_channel_layer()):
-            raise CommandError(
-                _(
-                    "The default channel layer is missing or in-memory: it lives inside one "
-                    "process, so updates made by this command would never reach the server's "
-                    "readers. Set REDIS_URL and use channels-redis (RedisChannelLayer)."
-                )
-            )
+        require_a_shared_layer()
         if count < 1 or interval < 0:
             raise CommandError(_("--count must be at least 1 and --interval at least 0."))
         live_page = self.find_page(page)
