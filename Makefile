@@ -53,10 +53,20 @@ lint: $(VENV)/.installed
 
 test: lint test-sqlite test-postgres test-compat
 
-test-sqlite: $(VENV)/.installed
-	$(VENV)/bin/pytest
+# pytest-xdist processes: the suite is CPU-bound, one per core is as fast as more.
+TEST_WORKERS ?= 2
 
-# The same suite on PostgreSQL with channels-redis (the wheel and demo tests ran already).
+# Everything, on SQLite; the realtime tests run on both the in-memory layer and Redis.
+test-sqlite: $(VENV)/.installed
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+
+# On PostgreSQL with channels-redis, the tests of what can behave differently there: the
+# database's side of live pages, the publish log and its locks, re-push, the admin's
+# queries, the catch-up endpoint, the commands and real servers sharing one database.
+# (The wheel, demo, browser and realtime tests ran in test-sqlite, the last on Redis too.)
+POSTGRES_TESTS = tests/live tests/delivery tests/readers tests/management tests/end_to_end \
+	tests/admin/test_dashboard.py tests/admin/test_log.py tests/admin/test_republish_views.py
+
 # A laptop without the services skips this run; with CI=true their absence fails it.
 test-postgres: $(VENV)/.installed
 	@if ! $(VENV)/bin/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
@@ -64,7 +74,7 @@ test-postgres: $(VENV)/.installed
 		echo "Skipping the PostgreSQL + Redis run: PostgreSQL (5432) or Redis (6379) is not answering on 127.0.0.1."; \
 	else \
 		DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL_TESTS) \
-		$(VENV)/bin/pytest -m "not slow"; \
+		$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow and not browser" $(POSTGRES_TESTS); \
 	fi
 
 $(COMPAT_VENV)/.installed: pyproject.toml
@@ -76,7 +86,7 @@ $(COMPAT_VENV)/.installed: pyproject.toml
 
 # The suite (less the browser, wheel and demo tests) on the oldest supported versions.
 test-compat: $(COMPAT_VENV)/.installed
-	$(COMPAT_VENV)/bin/pytest -m "not slow and not browser" -p no:cacheprovider
+	$(COMPAT_VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow and not browser" -p no:cacheprovider
 
 $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet --group bench

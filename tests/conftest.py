@@ -1,3 +1,5 @@
+"""Fixtures every part's tests share: pages, channel layers, presence, servers, the cache."""
+
 import uuid
 
 import pytest
@@ -6,6 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from wagtail.models import Page
 
+from tests.servers import DaphneServer, RedisServer
 from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
 from tests.testapp.models import LiveBlogPage
@@ -19,20 +22,32 @@ def home(db):
     return Page.objects.get(depth=2)
 
 
-def make_live_page(home, *, title="Match day", channel_id="match-day.1", live=True):
-    page = LiveBlogPage(
-        title=title, slug=title.lower().replace(" ", "-"), channel_id=channel_id, live=live
-    )
-    home.add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-    return LiveBlogPage.objects.get(pk=page.pk)
+@pytest.fixture
+def make_live_page(home):
+    """Make a live page (published through a revision, as the admin does), under ``home``."""
+
+    def make(*, title="Match day", channel_id="match-day.1", live=True, parent=None):
+        page = LiveBlogPage(
+            title=title, slug=title.lower().replace(" ", "-"), channel_id=channel_id, live=live
+        )
+        (parent or home).add_child(instance=page)
+        revision = page.save_revision()
+        if live:
+            revision.publish()
+        return LiveBlogPage.objects.get(pk=page.pk)
+
+    return make
 
 
 @pytest.fixture
-def live_page(home):
-    return make_live_page(home)
+def live_page(make_live_page):
+    return make_live_page()
+
+
+@pytest.fixture
+def fresh_live_page(make_live_page):
+    """A live page on a channel no other test used: Redis presence outlives a test."""
+    return make_live_page(channel_id=f"match-day.{uuid.uuid4().hex[:8]}")
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -41,6 +56,50 @@ def channel_layer_name(request, settings):
     layer = redis_layer(require_redis()) if request.param == "redis" else IN_MEMORY_LAYER
     with override_settings(CHANNEL_LAYERS={"default": layer}):
         yield request.param
+
+
+@pytest.fixture
+def shared_redis():
+    """A channels-redis layer of the test's own, in this process and in the servers it starts.
+
+    Yields the environment that points a ``DaphneServer`` at the same layer.
+    """
+    url = require_redis()
+    prefix = f"wla-test-{uuid.uuid4().hex[:8]}"
+    with override_settings(CHANNEL_LAYERS={"default": redis_layer(url, prefix)}):
+        yield {"REDIS_URL": url, "WAGTAIL_LIVE_TEST_LAYER_PREFIX": prefix}
+
+
+@pytest.fixture
+def daphne(transactional_db):
+    """Start daphne serving the test project on the test's database; stopped after the test.
+
+    ``daphne(env={...})`` starts one with more environment; each may be stopped and
+    started again within the test.
+    """
+    servers = []
+
+    def start(env: dict | None = None) -> DaphneServer:
+        server = DaphneServer(env=env)
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def server(daphne):
+    return daphne()
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own on a spare port, to stop and start mid-test."""
+    server = RedisServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -38,6 +38,14 @@ def publish(page, user=None):
     return type(page).objects.get(pk=page.pk)
 
 
+def publish_new_post(page, text: str, **kwargs) -> StreamValue.StreamChild:
+    """Open the page in the editor, add a post and publish, as an editor does; return the post."""
+    draft = draft_of(page)
+    post = editor_adds(draft, text, **kwargs)
+    publish(draft)
+    return post
+
+
 def set_post_text(page, post_id: str, text: str) -> None:
     """Replace the text of one post of ``page`` (in memory)."""
     for post in page.live_posts:

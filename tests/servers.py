@@ -1,15 +1,16 @@
-"""A real ASGI server (daphne) serving the test project in a subprocess."""
+"""Real servers in subprocesses: daphne serving the test project, and a redis-server."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.services import free_port, port_open
+from tests.services import free_port, port_open, require
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,7 @@ class DaphneServer:
         self.port = port or free_port()
         self.env = env or {}
         self.process: subprocess.Popen | None = None
+        self.started = False  # once it has served, it keeps its port across restarts
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept open across restarts)
             prefix="daphne-", suffix=".log", delete=False
         )
@@ -37,11 +39,14 @@ class DaphneServer:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> DaphneServer:
+    def start(self, timeout: float = 30, *, tries: int = 3) -> DaphneServer:
+        from django.db import connection
+
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "WAGTAIL_LIVE_SERVE_TEST_DB": "1",
+            # The database this test uses (pytest-xdist names one per worker).
+            "WAGTAIL_LIVE_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
             "PYTHONPATH": str(ROOT),
             **self.env,
         }
@@ -64,10 +69,16 @@ class DaphneServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                in_use = f"Couldn't listen on 127.0.0.1:{self.port}: [Errno 98]"
+                if not self.started and tries > 1 and in_use in self.output():
+                    # Another process took the spare port first (tests run side by side).
+                    self.port = free_port()
+                    return self.start(timeout, tries=tries - 1)
                 raise RuntimeError(f"daphne exited early:\n{self.output()}")
             # Our daphne says so: a port that answers may belong to another run's server.
             listening = f"Listening on TCP address 127.0.0.1:{self.port}" in self.output()
             if listening and port_open("127.0.0.1", self.port, timeout=0.2):
+                self.started = True
                 return self
             time.sleep(0.1)
         self.stop()
@@ -86,3 +97,43 @@ class DaphneServer:
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
+
+
+class RedisServer:
+    """A throwaway redis-server on a spare port, to stop and start mid-test."""
+
+    def __init__(self):
+        require(bool(shutil.which("redis-server")), "redis-server")
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if port_open("127.0.0.1", self.port):
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None

@@ -1,8 +1,8 @@
 """Settings of the test project.
 
-``DATABASE_URL`` switches it to PostgreSQL and ``REDIS_URL`` to channels-redis
-(``make test`` runs the suite both ways). With ``WAGTAIL_LIVE_SERVE_TEST_DB=1`` a
-server started by a test (tests/servers.py) uses the test database the test made.
+``DATABASE_URL`` switches it to PostgreSQL and ``REDIS_URL`` to channels-redis (``make test``
+runs the suite both ways). A server started by a test (tests/servers.py) is given the test
+database in ``WAGTAIL_LIVE_TEST_DB_NAME`` and the test's layer prefix.
 """
 
 import os
@@ -74,11 +74,11 @@ TEMPLATES = [
     }
 ]
 
-# One test database per test run, named here and passed on through the environment
-# so that servers the run starts (tests/servers.py) open the same one, and so that
-# two runs side by side never share one.
+# One test database per test run (pytest-xdist adds each worker's id to its name), so that
+# two runs side by side never share one. Servers a test starts get the name in use.
 os.environ.setdefault("WAGTAIL_LIVE_TEST_DB_SUFFIX", f"{os.getuid()}_{os.getpid()}")
 _suffix = os.environ["WAGTAIL_LIVE_TEST_DB_SUFFIX"]
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{TESTS_DIR / 'unused.sqlite3'}", conn_max_age=0
@@ -98,12 +98,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     # Wagtail's database search backend needs it for its PostgreSQL index.
     INSTALLED_APPS.append("django.contrib.postgres")
-if os.environ.get("WAGTAIL_LIVE_SERVE_TEST_DB"):
-    DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
+if os.environ.get("WAGTAIL_LIVE_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["WAGTAIL_LIVE_TEST_DB_NAME"]
 
 REDIS_URL = os.environ.get("REDIS_URL")
-# Per run too (and inherited by its servers): runs side by side must not hear each other.
-LAYER_PREFIX = os.environ.setdefault("WAGTAIL_LIVE_TEST_LAYER_PREFIX", f"wla-test-{_suffix}")
+# Per run and worker (and given to its servers): runs side by side must not hear each other.
+LAYER_PREFIX = os.environ.get("WAGTAIL_LIVE_TEST_LAYER_PREFIX") or f"wla-test-{_suffix}{_worker}"
 
 
 def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:

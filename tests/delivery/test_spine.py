@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from tests.posts import draft_of, editor_adds, publish
+from tests.posts import publish_new_post
 from tests.staff import REPUBLISHER, make_staff
 from tests.testapp.publishers import RecordingPublisher
 from wagtail_live_admin.delivery.refusals import DeliveryOff
@@ -32,11 +32,8 @@ def user(db):
 
 
 def publish_post(page, capture, text):
-    draft = draft_of(page)
-    post = editor_adds(draft, text)
     with capture(execute=True):
-        publish(draft)
-    return post.id
+        return publish_new_post(page, text).id
 
 
 def test_a_custom_publisher_gets_publish_republish_and_resync(live_page, capture, user, recording):

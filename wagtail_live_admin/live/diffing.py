@@ -123,7 +123,8 @@ def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now
         if old is None or old != value:  # the common case, an untouched post, skips all this
             value = _stamped(value, old, post_id, stamp)
             edited = old is not None and _differs(old, value)
-            if edited and was_live and value.get("modified") == old.get("modified"):
+            # Stamped unless the caller set a new ``modified`` (clearing it sets none).
+            if edited and was_live and value.get("modified") in (old.get("modified"), None, ""):
                 value = {**value, "modified": stamp}
             if value is not item["value"]:
                 item = {**item, "value": value}

@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests import hostile
-from tests.browser import Editor, explained_failure, launch_chromium, new_context
-from tests.servers import DaphneServer
+from tests.chromium import Editor, explained_failure, launch_chromium, new_context
 from tests.services import require_chromium
 from tests.staff import SUPERUSER, make_staff
 
@@ -37,14 +36,13 @@ IFRAMES = """() => Array.from(
 }))"""
 
 
-def test_nothing_hostile_runs_in_the_admin(home, request, tmp_path):
+def test_nothing_hostile_runs_in_the_admin(home, server, tmp_path):
     site = hostile.make_hostile_site(home)
     make_staff(SUPERUSER)
     executable = require_chromium()
-    server = DaphneServer().start()
-    request.addfinalizer(server.stop)
     ran, fetched = [], []
-    # Chromium starts after the test's data is in (see tests/test_browser.py's browser fixture).
+    # Chromium starts after the test's data is in: see the browser fixture of
+    # tests/browser/test_editor_to_reader.py.
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, executable)
         context = new_context(browser, viewport={"width": 1400, "height": 1000})

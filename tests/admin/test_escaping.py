@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests import hostile
-from tests.conftest import make_live_page
 from tests.posts import edit_form_data
 from tests.staff import SUPERUSER, make_staff
 from tests.testapp.models import LiveBlogPage
@@ -52,8 +51,10 @@ def test_a_hostile_channel_id_is_refused_by_validation(home, channel_id):
 
 # A typo too: the editor shown again with the error once failed (its watchers panel).
 @pytest.mark.parametrize("channel_id", [hostile.CHANNEL, "match day"])
-def test_the_page_editor_refuses_an_invalid_channel_id(superuser_client, home, channel_id):
-    page = make_live_page(home, title="Match day", channel_id="match-day.1")
+def test_the_page_editor_refuses_an_invalid_channel_id(
+    superuser_client, make_live_page, channel_id
+):
+    page = make_live_page(title="Match day", channel_id="match-day.1")
     data = edit_form_data(page, [], publish=True)
     data["channel_id"] = channel_id
     response = superuser_client.post(f"/admin/pages/{page.pk}/edit/", data)

@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from tests.asgi import application
-from tests.conftest import make_live_page
 from tests.servers import ROOT
 from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
@@ -90,8 +89,8 @@ def test_live_simulate_of_a_missing_page_fails(live_page):
 
 @pytest.mark.django_db
 @override_settings(CHANNEL_LAYERS=SHARED_LAYER)
-def test_live_simulate_of_a_page_that_is_not_live_fails(home):
-    draft = make_live_page(home, title="Later", channel_id="later", live=False)
+def test_live_simulate_of_a_page_that_is_not_live_fails(make_live_page):
+    draft = make_live_page(title="Later", channel_id="later", live=False)
     with pytest.raises(CommandError, match="not published"):
         simulate(draft.pk, 1)
     assert post_texts(draft.pk) == []
@@ -99,8 +98,10 @@ def test_live_simulate_of_a_page_that_is_not_live_fails(home):
 
 @pytest.mark.django_db
 @override_settings(CHANNEL_LAYERS=SHARED_LAYER)
-def test_live_simulate_of_a_slug_that_several_pages_share_asks_for_the_id(live_page):
-    make_live_page(live_page, title="Match day", channel_id="match-day.2")
+def test_live_simulate_of_a_slug_that_several_pages_share_asks_for_the_id(
+    make_live_page, live_page
+):
+    make_live_page(parent=live_page, title="Match day", channel_id="match-day.2")
     with pytest.raises(CommandError, match="give the id"):
         simulate("match-day", 1)
 

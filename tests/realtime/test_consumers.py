@@ -10,8 +10,15 @@ from django.db import transaction
 from django.test import override_settings
 
 from tests.asgi import application
-from tests.conftest import make_live_page
-from tests.posts import draft_of, editor_adds, publish, remove_post, set_post_shown, set_post_text
+from tests.posts import (
+    draft_of,
+    editor_adds,
+    publish,
+    publish_new_post,
+    remove_post,
+    set_post_shown,
+    set_post_text,
+)
 from tests.services import free_port
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.blocks import render_live_post
@@ -156,10 +163,8 @@ async def test_unknown_channel_is_closed_with_4404(live_page):
     assert (await communicator.receive_output(timeout=5))["code"] == 4404
 
 
-async def test_page_that_is_not_live_is_closed_with_4404(home):
-    await database_sync_to_async(make_live_page)(
-        home, title="Later", channel_id="later", live=False
-    )
+async def test_page_that_is_not_live_is_closed_with_4404(make_live_page):
+    await database_sync_to_async(make_live_page)(title="Later", channel_id="later", live=False)
     communicator, _, _ = await subscribe("later")
     assert (await communicator.receive_output(timeout=5))["code"] == 4404
 
@@ -174,8 +179,8 @@ async def test_login_restricted_page_refuses_anonymous_readers_with_4403(live_pa
     assert (await communicator.receive_output(timeout=5))["code"] == 4403
 
 
-async def test_ids_with_hyphens_and_dots_route(home):
-    await database_sync_to_async(make_live_page)(home, title="Chat", channel_id="-100.chat_x")
+async def test_ids_with_hyphens_and_dots_route(make_live_page):
+    await database_sync_to_async(make_live_page)(title="Chat", channel_id="-100.chat_x")
     communicator, connected, _ = await subscribe("-100.chat_x")
     assert connected
     await communicator.send_to(text_data='{"type": "ping"}')
@@ -204,13 +209,7 @@ async def test_a_bad_client_frame_closes_only_that_socket(channel_layer_name, li
         await bad.send_to(text_data=frame)
     assert (await bad.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4400}
 
-    @database_sync_to_async
-    def add():
-        page = draft_of(live_page)
-        editor_adds(page, "Still live")
-        publish(page)
-
-    await add()
+    await database_sync_to_async(publish_new_post)(live_page, "Still live")
     assert "Still live" in json.dumps(await receive_frame(good))
     await good.disconnect()
 
@@ -225,9 +224,9 @@ class UnreachableRedisPresence(RedisPresence):
         super().__init__(host={"address": f"redis://127.0.0.1:{free_port()}/0"}, prefix="gone")
 
 
-async def counted_channel(home):
+async def counted_channel(make_live_page):
     channel_id = f"counted-{uuid.uuid4().hex[:8]}"  # no reader of another test in the count
-    await database_sync_to_async(make_live_page)(home, title="Counted", channel_id=channel_id)
+    await database_sync_to_async(make_live_page)(title="Counted", channel_id=channel_id)
     return channel_id
 
 
@@ -235,8 +234,8 @@ def count(channel_id):
     return get_presence().counts([channel_id])[channel_id]
 
 
-async def test_readers_are_counted_while_connected(channel_layer_name, home):
-    channel_id = await counted_channel(home)
+async def test_readers_are_counted_while_connected(channel_layer_name, make_live_page):
+    channel_id = await counted_channel(make_live_page)
     first, connected, _ = await subscribe(channel_id)
     assert connected and count(channel_id) == 1
     second, connected, _ = await subscribe(channel_id)
@@ -248,8 +247,10 @@ async def test_readers_are_counted_while_connected(channel_layer_name, home):
     await get_presence().aclose()
 
 
-async def test_a_reader_closed_for_a_bad_frame_is_uncounted_on_disconnect(channel_layer_name, home):
-    channel_id = await counted_channel(home)
+async def test_a_reader_closed_for_a_bad_frame_is_uncounted_on_disconnect(
+    channel_layer_name, make_live_page
+):
+    channel_id = await counted_channel(make_live_page)
     reader, _, _ = await subscribe(channel_id)
     await reader.send_to(text_data="not json")
     assert (await reader.receive_output(timeout=5))["code"] == 4400
@@ -258,10 +259,10 @@ async def test_a_reader_closed_for_a_bad_frame_is_uncounted_on_disconnect(channe
     await get_presence().aclose()
 
 
-async def test_refused_readers_are_never_counted(channel_layer_name, home):
+async def test_refused_readers_are_never_counted(channel_layer_name, make_live_page):
     from wagtail.models import PageViewRestriction
 
-    channel_id = await counted_channel(home)
+    channel_id = await counted_channel(make_live_page)
     await database_sync_to_async(PageViewRestriction.objects.create)(
         page=await database_sync_to_async(LiveBlogPage.objects.get)(channel_id=channel_id),
         restriction_type=PageViewRestriction.LOGIN,
@@ -277,9 +278,13 @@ async def test_refused_readers_are_never_counted(channel_layer_name, home):
     }
 
 
-@override_settings(WAGTAIL_LIVE_PRESENCE_BACKEND="tests.test_consumers.UnreachableRedisPresence")
-async def test_a_presence_outage_costs_the_reader_nothing(channel_layer_name, home, caplog):
-    channel_id = await counted_channel(home)
+@override_settings(
+    WAGTAIL_LIVE_PRESENCE_BACKEND="tests.realtime.test_consumers.UnreachableRedisPresence"
+)
+async def test_a_presence_outage_costs_the_reader_nothing(
+    channel_layer_name, make_live_page, caplog
+):
+    channel_id = await counted_channel(make_live_page)
     reader, connected, _ = await subscribe(channel_id)
     assert connected
     await reader.send_to(text_data='{"type": "ping"}')

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import make_live_page
 from tests.services import free_port
 from tests.settings import redis_layer
 from tests.staff import EDITOR, LEVELS, SUPERUSER, VIEWER, make_staff
@@ -46,10 +45,10 @@ def test_only_users_with_the_view_permission_see_the_dashboard_and_panels(client
     assert (f'data-live-watching="{live_page.channel_id}"' in editor) is allowed
 
 
-def test_the_dashboard_lists_live_pages_with_their_numbers(client, home, watch):
-    marathon = make_live_page(home, title="Marathon", channel_id="marathon")
-    make_live_page(home, title="Cup final", channel_id="cup-final")
-    make_live_page(home, title="Draft", channel_id="draft", live=False)
+def test_the_dashboard_lists_live_pages_with_their_numbers(client, make_live_page, watch):
+    marathon = make_live_page(title="Marathon", channel_id="marathon")
+    make_live_page(title="Cup final", channel_id="cup-final")
+    make_live_page(title="Draft", channel_id="draft", live=False)
     watch("marathon", 3)
     PublishLogEntry.objects.record("marathon", {}, [], page=marathon).mark(
         Status.FAILED, error="ConnectionError: down"
@@ -67,9 +66,9 @@ def test_the_dashboard_lists_live_pages_with_their_numbers(client, home, watch):
     assert 'hx-get="/admin/live/results/"' in html and "htmx" in html
 
 
-def test_search_and_sort(client, home):
-    make_live_page(home, title="Marathon", channel_id="zz-marathon")
-    make_live_page(home, title="Cup final", channel_id="aa-cup")
+def test_search_and_sort(client, make_live_page):
+    make_live_page(title="Marathon", channel_id="zz-marathon")
+    make_live_page(title="Cup final", channel_id="aa-cup")
     client.force_login(make_staff(VIEWER))
     found = client.get("/admin/live/results/", {"q": "zz-mara"}).content.decode()
     assert "Marathon" in found and "Cup final" not in found
@@ -79,12 +78,12 @@ def test_search_and_sort(client, home):
     assert by_channel.index("Marathon") < by_channel.index("Cup final")
 
 
-def test_the_query_count_does_not_grow_with_live_pages(client, home):
+def test_the_query_count_does_not_grow_with_live_pages(make_live_page, client, home):
     client.force_login(make_staff(SUPERUSER))
 
     def queries_with(page_count):
         for number in range(len(home.get_children()), page_count):
-            page = make_live_page(home, title=f"Live {number}", channel_id=f"live-{number}")
+            page = make_live_page(title=f"Live {number}", channel_id=f"live-{number}")
             PublishLogEntry.objects.record(page.channel_id, {}, [], page=page).mark(
                 Status.SENT if number % 2 else Status.FAILED
             )
@@ -99,9 +98,9 @@ def test_the_query_count_does_not_grow_with_live_pages(client, home):
     assert few == many
 
 
-def test_the_counts_endpoint_for_monitoring(client, home, watch):
-    make_live_page(home, title="Marathon", channel_id="marathon")
-    cup = make_live_page(home, title="Cup final", channel_id="cup-final")
+def test_the_counts_endpoint_for_monitoring(client, make_live_page, watch):
+    make_live_page(title="Marathon", channel_id="marathon")
+    cup = make_live_page(title="Cup final", channel_id="cup-final")
     watch("marathon", 2)
     watch("cup-final", 1)
     watch("not-a-live-channel", 4)  # counted by presence, but no live page: not listed

@@ -3,7 +3,6 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.conftest import make_live_page
 from tests.posts import (
     draft_of,
     editor_adds,
@@ -137,8 +136,8 @@ def test_scheduled_publish_before_its_time_sends_nothing(live_page, updates):
     assert updates == []
 
 
-def test_a_page_that_is_not_live_sends_nothing(home, updates):
-    page = make_live_page(home, title="Draft blog", channel_id="draft", live=False)
+def test_a_page_that_is_not_live_sends_nothing(make_live_page, updates):
+    page = make_live_page(title="Draft blog", channel_id="draft", live=False)
     editor_adds(page, "Hidden away")
     page.save()
     assert updates == []
@@ -168,20 +167,20 @@ def test_only_changed_posts_are_rendered(live_page, updates, monkeypatch):
     assert set(rendered) == {target.id}
 
 
-def test_channel_ids_may_be_empty_on_many_pages(home):
-    make_live_page(home, title="One", channel_id="", live=False)
-    make_live_page(home, title="Two", channel_id="", live=False)
+def test_channel_ids_may_be_empty_on_many_pages(make_live_page):
+    make_live_page(title="One", channel_id="", live=False)
+    make_live_page(title="Two", channel_id="", live=False)
     assert list(LiveBlogPage.objects.values_list("channel_id", flat=True)) == [None, None]
 
 
-def test_a_live_page_without_channel_id_gets_one(home):
-    page = make_live_page(home, title="Auto", channel_id="")
+def test_a_live_page_without_channel_id_gets_one(make_live_page):
+    page = make_live_page(title="Auto", channel_id="")
     assert page.channel_id and page.channel_id.startswith("auto-")
 
 
-def test_channel_ids_stay_unique(home, live_page):
+def test_channel_ids_stay_unique(make_live_page, live_page):
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_live_page(home, title="Copy", channel_id=live_page.channel_id, live=False)
+        make_live_page(title="Copy", channel_id=live_page.channel_id, live=False)
 
 
 def test_programmatic_api_adds_updates_and_deletes(live_page, updates):
@@ -272,8 +271,8 @@ def test_a_post_deleted_from_code_stays_deleted_after_an_older_draft_is_publishe
     assert updates[-1]["removals"] == []
 
 
-def test_publishing_a_revision_without_channel_id_keeps_the_readers_channel(home):
-    page = make_live_page(home, title="Auto", channel_id="")
+def test_publishing_a_revision_without_channel_id_keeps_the_readers_channel(make_live_page):
+    page = make_live_page(title="Auto", channel_id="")
     old_revision = page.revisions.order_by("created_at").first()  # saved before the first publish
     channel_id = page.channel_id
     old_revision.publish()

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.conftest import make_live_page
 from tests.staff import EDITOR, LEVELS, REPUBLISHER, SUPERUSER, VIEWER, make_staff
 from wagtail_live_admin.models import PublishLogEntry
 
@@ -72,8 +71,8 @@ def test_the_log_lists_newest_first_with_page_status_and_trigger(viewer_client, 
     assert "Redis is down" in html  # the failure's reason, on hover
 
 
-def test_filters_by_channel_status_trigger_and_date(viewer_client, home):
-    first, second = (make_live_page(home, title=t, channel_id=t.lower()) for t in ("One", "Two"))
+def test_filters_by_channel_status_trigger_and_date(viewer_client, make_live_page):
+    first, second = (make_live_page(title=t, channel_id=t.lower()) for t in ("One", "Two"))
     sent = log_entry("one", page=first)
     failed = log_entry("two", page=second, status=Status.FAILED)
     api = log_entry("two", page=second, trigger=Trigger.API)
@@ -101,13 +100,11 @@ def test_the_log_is_paginated(viewer_client, live_page):
     assert f"/admin/live/log/{entries[0].pk}/" in second_page
 
 
-def test_the_query_count_does_not_grow_with_the_entries_shown(client, home):
+def test_the_query_count_does_not_grow_with_the_entries_shown(client, make_live_page):
     def queries_for_log_with(count):
         PublishLogEntry.objects.all().delete()
         for number in range(count):
-            page = make_live_page(
-                home, title=f"Page {count} {number}", channel_id=f"c{count}-{number}"
-            )
+            page = make_live_page(title=f"Page {count} {number}", channel_id=f"c{count}-{number}")
             user = make_staff(REPUBLISHER, username=f"u{count}-{number}")
             log_entry(page.channel_id, page=page, user=user, status=Status.FAILED)
         client.force_login(make_staff(SUPERUSER, username=f"admin{count}"))

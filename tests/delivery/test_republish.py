@@ -164,8 +164,7 @@ def test_a_republish_from_the_admin_is_in_the_page_history(live_page, capture, u
 
 
 @override_settings(WAGTAIL_LIVE_REPUBLISH_RATE=2)
-def test_the_rate_limits_one_user_on_one_channel(home, live_page, capture, user):
-    from tests.conftest import make_live_page
+def test_the_rate_limits_one_user_on_one_channel(make_live_page, live_page, capture, user):
 
     entries = [add_post(live_page, capture, f"Post {n}", f"m{n}", fail=True) for n in range(3)]
     with capture(execute=True):
@@ -179,19 +178,21 @@ def test_the_rate_limits_one_user_on_one_channel(home, live_page, capture, user)
     assert not entries[2].republishes.exists()
     # Another user, or another channel, is not held back.
     with capture(execute=True):
-        republish(entries[2], make_staff(REPUBLISHER, username="colleague"))
-    other = make_live_page(home, title="Other", channel_id="other")
+        by_colleague = republish(entries[2], make_staff(REPUBLISHER, username="colleague"))
+    other = make_live_page(title="Other", channel_id="other")
     other_entry = add_post(other, capture, "Elsewhere", "o1", fail=True)
     with capture(execute=True):
-        republish(other_entry, user)
+        elsewhere = republish(other_entry, user)
+    assert by_colleague.status == elsewhere.status == Status.SENT
 
 
 @override_settings(WAGTAIL_LIVE_REPUBLISH_RATE=None)
 def test_no_rate_means_no_limit(live_page, capture, user):
     entries = [add_post(live_page, capture, f"Post {n}", f"m{n}", fail=True) for n in range(12)]
     with capture(execute=True):
-        for entry in entries:
-            republish(entry, user)
+        sent = [republish(entry, user) for entry in entries]
+    assert [new.republish_of for new in sent] == entries
+    assert all(new.status == Status.SENT for new in sent)
 
 
 def test_outstanding_failures_leave_out_fixed_ones_and_attempts(live_page, capture, user):
@@ -234,13 +235,12 @@ def test_repushing_failed_updates_from_the_admin_is_one_history_line(
 
 
 def test_republish_failed_skips_what_has_nothing_left_and_channels_not_live(
-    home, live_page, capture, user
+    make_live_page, live_page, capture, user
 ):
-    from tests.conftest import make_live_page
 
     hidden = add_post(live_page, capture, "Secret", "m1", fail=True)
     hide_post(live_page, capture, "m1")
-    gone_page = make_live_page(home, title="Gone", channel_id="gone")
+    gone_page = make_live_page(title="Gone", channel_id="gone")
     gone = add_post(gone_page, capture, "Bye", "g1", fail=True)
     gone_page.unpublish()
     [channel_gone, channel_live] = plan_failed()

@@ -9,15 +9,11 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.conftest import make_live_page
 from tests.posts import draft_of, edit_form_data, editor_adds, publish
-from tests.servers import DaphneServer
-from tests.services import require_redis
-from tests.settings import redis_layer
 from tests.testapp.models import LiveBlogPage
 
 pytestmark = [
@@ -26,13 +22,6 @@ pytestmark = [
 ]
 
 CSRF = "a" * 32  # a CSRF secret of the right length, sent as cookie and form field
-
-
-@pytest.fixture
-def server():
-    server = DaphneServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -85,9 +74,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def test_publish_in_the_admin_reaches_a_subscriber_and_save_draft_does_not(
-    home, editor_session, server
+    make_live_page, editor_session, server
 ):
-    page = make_live_page(home)
+    page = make_live_page()
     with subscribe(server) as socket:
         first = str(uuid.uuid4())
         post_edit_form(
@@ -122,8 +111,8 @@ def test_publish_in_the_admin_reaches_a_subscriber_and_save_draft_does_not(
         assert list(receive_frame(socket)["renders"]) == [second]
 
 
-def test_unknown_channel_and_bad_frames_get_their_close_codes(home, server):
-    make_live_page(home)
+def test_unknown_channel_and_bad_frames_get_their_close_codes(make_live_page, server):
+    make_live_page()
     with subscribe(server, "nope") as socket, pytest.raises(ConnectionClosed) as closed:
         socket.recv(timeout=5)
     assert closed.value.rcvd.code == 4404
@@ -133,31 +122,25 @@ def test_unknown_channel_and_bad_frames_get_their_close_codes(home, server):
     assert closed.value.rcvd.code == 4400
 
 
-def test_a_rolled_back_publish_in_another_process_sends_nothing(home):
+def test_a_rolled_back_publish_in_another_process_sends_nothing(
+    make_live_page, shared_redis, daphne
+):
     """With Redis between processes, a rolled-back publish sends nothing; a commit does."""
-    url = require_redis()
-    prefix = f"wla-e2e-{uuid.uuid4().hex[:8]}"
-    page = make_live_page(home)
-    server = DaphneServer(env={"REDIS_URL": url, "WAGTAIL_LIVE_TEST_LAYER_PREFIX": prefix}).start()
-    try:
-        with (
-            override_settings(CHANNEL_LAYERS={"default": redis_layer(url, prefix)}),
-            subscribe(server) as socket,
-        ):
-            try:
-                with transaction.atomic():
-                    draft = draft_of(page)
-                    editor_adds(draft, "Rolled back")
-                    publish(draft)
-                    raise RuntimeError("roll back")
-            except RuntimeError:
-                pass
-            assert receives_nothing(socket)
-            draft = draft_of(page)
-            post = editor_adds(draft, "Committed")
-            publish(draft)
-            frame = receive_frame(socket)
-            assert list(frame["renders"]) == [post.id]
-            assert "Rolled back" not in json.dumps(frame)
-    finally:
-        server.stop()
+    page = make_live_page()
+    server = daphne(env=shared_redis)
+    with subscribe(server) as socket:
+        try:
+            with transaction.atomic():
+                draft = draft_of(page)
+                editor_adds(draft, "Rolled back")
+                publish(draft)
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        assert receives_nothing(socket)
+        draft = draft_of(page)
+        post = editor_adds(draft, "Committed")
+        publish(draft)
+        frame = receive_frame(socket)
+        assert list(frame["renders"]) == [post.id]
+        assert "Rolled back" not in json.dumps(frame)

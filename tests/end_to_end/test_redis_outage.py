@@ -2,8 +2,6 @@
 
 import contextlib
 import json
-import shutil
-import subprocess
 import time
 import urllib.request
 
@@ -12,10 +10,7 @@ from django.test import override_settings
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from tests.conftest import make_live_page
 from tests.posts import edit_form_data
-from tests.servers import DaphneServer
-from tests.services import free_port, port_open, require
 from tests.settings import redis_layer
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.models import PublishLogEntry
@@ -25,53 +20,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-class RedisServer:
-    """A throwaway redis-server on a spare port, to stop and start mid-test."""
-
-    def __init__(self):
-        require(bool(shutil.which("redis-server")), "redis-server")
-        self.port = free_port()
-        self.process = None
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            if port_open("127.0.0.1", self.port):
-                return self
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        if self.process:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.stop()
 
 
 class Reader:
@@ -133,14 +81,11 @@ def shown_posts(page_pk):
 
 
 def test_a_publish_while_redis_is_down_is_kept_and_reaches_readers_when_it_is_back(
-    home, redis_server, admin_client
+    make_live_page, redis_server, daphne, admin_client
 ):
-    page = make_live_page(home)
-    server = DaphneServer(
-        env={"REDIS_URL": redis_server.url, "WAGTAIL_LIVE_TEST_LAYER_PREFIX": "outage"}
-    )
+    page = make_live_page()
+    server = daphne(env={"REDIS_URL": redis_server.url, "WAGTAIL_LIVE_TEST_LAYER_PREFIX": "outage"})
     layer = {"default": redis_layer(redis_server.url, "outage")}
-    server.start()
     reader = Reader(server, page.channel_id)
     try:
         reader.connect()
@@ -186,4 +131,3 @@ def test_a_publish_while_redis_is_down_is_kept_and_reaches_readers_when_it_is_ba
         assert "During" in reader.posts["p2"]
     finally:
         reader.sockets.close()
-        server.stop()

@@ -5,7 +5,6 @@ import json
 import pytest
 from wagtail.models import PageViewRestriction
 
-from tests.conftest import make_live_page
 from tests.posts import post_value
 from wagtail_live_admin.models import PublishLogEntry
 
@@ -70,8 +69,8 @@ def test_an_unknown_channel_is_404(client, three_updates):
     assert updates(client, channel_id="nope").status_code == 404
 
 
-def test_an_unpublished_page_is_404(client, home):
-    page = make_live_page(home, title="Later", channel_id="later")
+def test_an_unpublished_page_is_404(client, make_live_page):
+    page = make_live_page(title="Later", channel_id="later")
     page.add_live_post(post_value("Secret", message_id="s"))
     page.unpublish()
     response = updates(client, channel_id="later")

@@ -19,8 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.asgi import application
-from tests.conftest import make_live_page
-from tests.posts import draft_of, editor_adds, publish
+from tests.posts import publish_new_post
 from wagtail_live_admin.conf import DEFAULTS
 from wagtail_live_admin.realtime.presence import get_presence
 
@@ -119,9 +118,9 @@ async def throw(channel_id, messages, limit):
 
 # A default limit, and a large one under which deep nesting reaches the JSON parser.
 @pytest.mark.parametrize("limit", [DEFAULTS["MAX_CLIENT_FRAME_BYTES"], 4 * 1024 * 1024])
-def test_hostile_frames_close_only_their_socket(channel_layer_name, home, limit):
+def test_hostile_frames_close_only_their_socket(channel_layer_name, make_live_page, limit):
     channel_id = f"fuzz-{uuid.uuid4().hex[:8]}"
-    page = make_live_page(home, title="Fuzz", channel_id=channel_id)
+    page = make_live_page(title="Fuzz", channel_id=channel_id)
     loop = asyncio.new_event_loop()
     with override_settings(WAGTAIL_LIVE_MAX_CLIENT_FRAME_BYTES=limit):
         try:
@@ -148,13 +147,7 @@ async def still_live(reader, page):
     """The reader saw none of it, still receives updates, and is the channel's only one."""
     assert await reader.receive_nothing(timeout=0.2)
 
-    @database_sync_to_async
-    def add():
-        draft = draft_of(page)
-        editor_adds(draft, "Still live after the fuzzing")
-        publish(draft)
-
-    await add()
+    await database_sync_to_async(publish_new_post)(page, "Still live after the fuzzing")
     frame = json.loads(await reader.receive_from(timeout=5))
     assert "Still live after the fuzzing" in json.dumps(frame["renders"])
     assert get_presence().counts([page.channel_id]) == {page.channel_id: 1}

@@ -1,13 +1,9 @@
 """In a real browser: the Live dashboard counts readers as they come and go, without a reload."""
 
-import uuid
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser import Editor, Reader, explained_failure, launch_chromium, new_context
-from tests.conftest import make_live_page
-from tests.servers import DaphneServer
+from tests.chromium import Editor, Reader, explained_failure, launch_chromium, new_context
 from tests.services import require_chromium
 from tests.staff import VIEWER, make_staff
 
@@ -21,18 +17,13 @@ pytestmark = [
 COUNT_TIMEOUT_MS = 10_000
 
 
-@pytest.fixture
-def live_page(home):
-    return make_live_page(home, title="Match day", channel_id=f"match-day.{uuid.uuid4().hex[:8]}")
-
-
-def test_the_dashboard_follows_readers_coming_and_going(live_page, request, tmp_path):
+def test_the_dashboard_follows_readers_coming_and_going(fresh_live_page, server, tmp_path):
+    live_page = fresh_live_page
     make_staff(VIEWER)  # an editor who may view the Live dashboard, not a superuser
     executable = require_chromium()
-    server = DaphneServer().start()
-    request.addfinalizer(server.stop)
     page_url = server.url + live_page.get_url_parts()[2]
-    # Chromium starts after the test's data is in (see tests/test_browser.py's browser fixture).
+    # Chromium starts after the test's data is in: see the browser fixture of
+    # tests/browser/test_editor_to_reader.py.
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, executable)
         staff = Editor(new_context(browser), server.url)

@@ -8,7 +8,6 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.conftest import make_live_page
 from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
 from tests.updates import Listener, add_post, hide_post, layer_down
@@ -38,9 +37,9 @@ def run(*args) -> str:
 
 
 @pytest.fixture
-def failures(home, live_page, capture):
+def failures(make_live_page, live_page, capture):
     """Two failed updates of the live page, one of another page, and one with nothing left."""
-    other = make_live_page(home, title="Other", channel_id="other")
+    other = make_live_page(title="Other", channel_id="other")
     return {
         "one": add_post(live_page, capture, "One", "m1", fail=True),
         "two": add_post(live_page, capture, "Two", "m2", fail=True),

@@ -3,19 +3,13 @@
 import json
 import signal
 import time
-import uuid
 from contextlib import ExitStack
 from urllib.request import Request, urlopen
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
 from websockets.sync.client import connect
 
-from tests.conftest import make_live_page
-from tests.servers import DaphneServer
-from tests.services import require_redis
-from tests.settings import redis_layer
 from tests.staff import VIEWER, make_staff
 from wagtail_live_admin.realtime.presence import get_presence
 
@@ -54,22 +48,15 @@ def open_reader(sockets, server, channel_id):
     return socket
 
 
-def test_counts_add_up_across_processes_and_a_killed_one_stops_counting(home, client):
-    url = require_redis()
-    channel_id = f"presence-{uuid.uuid4().hex[:8]}"
-    make_live_page(home, channel_id=channel_id)
+def test_counts_add_up_across_processes_and_a_killed_one_stops_counting(
+    fresh_live_page, shared_redis, daphne, client
+):
+    channel_id = fresh_live_page.channel_id
     client.force_login(make_staff(VIEWER))  # a session both servers read from the database
     session_id = client.cookies[settings.SESSION_COOKIE_NAME].value
-    env = {"REDIS_URL": url, "WAGTAIL_LIVE_TEST_PRESENCE_TTL": str(TTL)}
-    survivor, victim = DaphneServer(env=env), DaphneServer(env=env)
-    with (
-        ExitStack() as sockets,
-        # The servers' layer: the same Redis, and the same prefix (tests/settings.py).
-        override_settings(CHANNEL_LAYERS={"default": redis_layer(url)}),
-    ):
-        sockets.callback(victim.stop)
-        sockets.callback(survivor.stop)
-        survivor.start(), victim.start()
+    env = {**shared_redis, "WAGTAIL_LIVE_TEST_PRESENCE_TTL": str(TTL)}
+    survivor, victim = daphne(env=env), daphne(env=env)
+    with ExitStack() as sockets:
         kept = [open_reader(sockets, survivor, channel_id) for _ in range(3)]
         for _ in range(2):
             open_reader(sockets, victim, channel_id)

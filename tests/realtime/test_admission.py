@@ -22,8 +22,7 @@ from django.test import Client, override_settings
 from wagtail.models import Page, PageViewRestriction
 
 from tests.asgi import application
-from tests.conftest import make_live_page
-from tests.posts import draft_of, editor_adds, publish
+from tests.posts import publish_new_post
 from tests.services import free_port
 from tests.settings import redis_layer
 from tests.testapp.models import LiveBlogPage
@@ -98,11 +97,11 @@ CASES = [
 ]
 
 
-def set_up(home, case: Case) -> tuple[str, str | None]:
+def set_up(make_live_page, home, case: Case) -> tuple[str, str | None]:
     """Make a live page restricted as ``case`` says; return its channel and the reader's session."""
     parent = home.add_child(instance=Page(title="Section", slug=f"s-{uuid.uuid4().hex[:6]}"))
     channel_id = f"private-{uuid.uuid4().hex[:8]}"
-    page = make_live_page(parent, title=f"Private {channel_id}", channel_id=channel_id)
+    page = make_live_page(parent=parent, title=f"Private {channel_id}", channel_id=channel_id)
     restriction = restrict(parent if case.on_parent else page, case.restriction, groups=["Crew"])
     other = restrict(
         home.add_child(instance=Page(title="Other", slug=f"o-{channel_id}")), "password"
@@ -135,8 +134,8 @@ async def assert_closed(communicator, code: int) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-async def test_websocket_admission_follows_view_restrictions(home, case):
-    channel_id, session = await database_sync_to_async(set_up)(home, case)
+async def test_websocket_admission_follows_view_restrictions(make_live_page, home, case):
+    channel_id, session = await database_sync_to_async(set_up)(make_live_page, home, case)
     reader = await subscribe(channel_id, session)
     if case.admitted:
         await assert_open(reader)
@@ -146,8 +145,8 @@ async def test_websocket_admission_follows_view_restrictions(home, case):
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-def test_catch_up_admission_follows_view_restrictions(client, home, case):
-    channel_id, session = set_up(home, case)
+def test_catch_up_admission_follows_view_restrictions(make_live_page, client, home, case):
+    channel_id, session = set_up(make_live_page, home, case)
     if session:
         client.cookies["sessionid"] = session
     response = client.get(f"/live/{channel_id}/updates/", {"since": "0"})
@@ -168,11 +167,11 @@ class Readers:
     member: WebsocketCommunicator
 
 
-async def connect_readers(home) -> Readers:
+async def connect_readers(make_live_page) -> Readers:
     @database_sync_to_async
     def make():
         channel_id = f"open-{uuid.uuid4().hex[:8]}"
-        page = make_live_page(home, title=f"Open {channel_id}", channel_id=channel_id)
+        page = make_live_page(title=f"Open {channel_id}", channel_id=channel_id)
         return (
             page,
             logged_in_session(f"r-{channel_id}"),
@@ -192,13 +191,7 @@ async def connect_readers(home) -> Readers:
 
 
 async def publish_post(page, text: str) -> None:
-    @database_sync_to_async
-    def add():
-        draft = draft_of(page)
-        editor_adds(draft, text)
-        publish(draft)
-
-    await add()
+    await database_sync_to_async(publish_new_post)(page, text)
 
 
 async def assert_receives_post(reader, text: str) -> None:
@@ -214,8 +207,10 @@ def count(channel_id: str) -> int:
     return get_presence().counts([channel_id])[channel_id]
 
 
-async def test_a_login_restriction_closes_anonymous_readers_only(channel_layer_name, home):
-    readers = await connect_readers(home)
+async def test_a_login_restriction_closes_anonymous_readers_only(
+    channel_layer_name, make_live_page
+):
+    readers = await connect_readers(make_live_page)
     await database_sync_to_async(restrict)(readers.page, "login")
     await assert_closed(readers.anonymous, 4403)
     # Uncounted at once, before the browser answers the close.
@@ -229,8 +224,8 @@ async def test_a_login_restriction_closes_anonymous_readers_only(channel_layer_n
     await get_presence().aclose()
 
 
-async def test_a_group_restriction_keeps_only_the_group(channel_layer_name, home):
-    readers = await connect_readers(home)
+async def test_a_group_restriction_keeps_only_the_group(channel_layer_name, make_live_page):
+    readers = await connect_readers(make_live_page)
 
     await database_sync_to_async(restrict_at_once)(readers.page, "groups", groups=["Crew"])
     await assert_closed(readers.anonymous, 4403)
@@ -244,13 +239,13 @@ async def test_a_group_restriction_keeps_only_the_group(channel_layer_name, home
     await get_presence().aclose()
 
 
-async def crew_page_with_member(home):
+async def crew_page_with_member(make_live_page):
     """A page restricted to Crew and Editors, with one Crew member reading it."""
 
     @database_sync_to_async
     def make():
         channel_id = f"crew-{uuid.uuid4().hex[:8]}"
-        page = make_live_page(home, title=f"Crew {channel_id}", channel_id=channel_id)
+        page = make_live_page(title=f"Crew {channel_id}", channel_id=channel_id)
         restriction = restrict(page, "groups", groups=["Crew", "Editors"])
         return page, restriction, logged_in_session(f"m-{channel_id}", group="Crew")
 
@@ -263,9 +258,9 @@ async def crew_page_with_member(home):
 
 @pytest.mark.parametrize("change", ["remove", "reverse-remove", "reverse-clear"])
 async def test_taking_the_readers_group_off_a_restriction_closes_them(
-    channel_layer_name, home, change
+    channel_layer_name, make_live_page, change
 ):
-    page, restriction, member = await crew_page_with_member(home)
+    page, restriction, member = await crew_page_with_member(make_live_page)
 
     @database_sync_to_async
     def take_crew_off():
@@ -282,16 +277,20 @@ async def test_taking_the_readers_group_off_a_restriction_closes_them(
     await member.disconnect()
 
 
-async def test_a_password_closes_every_reader_who_has_not_entered_it(channel_layer_name, home):
-    readers = await connect_readers(home)
+async def test_a_password_closes_every_reader_who_has_not_entered_it(
+    channel_layer_name, make_live_page
+):
+    readers = await connect_readers(make_live_page)
     await database_sync_to_async(restrict)(readers.page, "password")
     for reader in (readers.anonymous, readers.logged_in, readers.member):
         await assert_closed(reader, 4403)
         await reader.disconnect()
 
 
-async def test_a_restriction_on_an_ancestor_closes_readers_below(channel_layer_name, home):
-    readers = await connect_readers(home)
+async def test_a_restriction_on_an_ancestor_closes_readers_below(
+    make_live_page, channel_layer_name, home
+):
+    readers = await connect_readers(make_live_page)
     await database_sync_to_async(restrict)(home, "login")
     await assert_closed(readers.anonymous, 4403)
     await assert_open(readers.logged_in)
@@ -300,9 +299,9 @@ async def test_a_restriction_on_an_ancestor_closes_readers_below(channel_layer_n
 
 
 async def test_moving_the_page_under_a_private_section_closes_who_does_not_pass(
-    channel_layer_name, home
+    make_live_page, channel_layer_name, home
 ):
-    readers = await connect_readers(home)
+    readers = await connect_readers(make_live_page)
 
     @database_sync_to_async
     def move_under_private_section():
@@ -317,24 +316,26 @@ async def test_moving_the_page_under_a_private_section_closes_who_does_not_pass(
         await reader.disconnect()
 
 
-async def test_unpublishing_the_page_closes_its_readers_with_4404(channel_layer_name, home):
-    readers = await connect_readers(home)
+async def test_unpublishing_the_page_closes_its_readers_with_4404(
+    channel_layer_name, make_live_page
+):
+    readers = await connect_readers(make_live_page)
     await database_sync_to_async(lambda: LiveBlogPage.objects.get(pk=readers.page.pk).unpublish())()
     for reader in (readers.anonymous, readers.logged_in, readers.member):
         await assert_closed(reader, 4404)
         await reader.disconnect()
 
 
-async def test_deleting_the_page_closes_its_readers_with_4404(channel_layer_name, home):
-    readers = await connect_readers(home)
+async def test_deleting_the_page_closes_its_readers_with_4404(channel_layer_name, make_live_page):
+    readers = await connect_readers(make_live_page)
     await database_sync_to_async(lambda: LiveBlogPage.objects.get(pk=readers.page.pk).delete())()
     for reader in (readers.anonymous, readers.logged_in, readers.member):
         await assert_closed(reader, 4404)
         await reader.disconnect()
 
 
-async def test_lifting_a_restriction_closes_nobody(channel_layer_name, home):
-    readers = await connect_readers(home)
+async def test_lifting_a_restriction_closes_nobody(channel_layer_name, make_live_page):
+    readers = await connect_readers(make_live_page)
     restriction = await database_sync_to_async(restrict)(readers.page, "login")
     await assert_closed(readers.anonymous, 4403)
     await database_sync_to_async(restriction.delete)()
@@ -345,8 +346,8 @@ async def test_lifting_a_restriction_closes_nobody(channel_layer_name, home):
         await reader.disconnect()
 
 
-def test_privacy_saves_when_the_channel_layer_is_down(home, caplog):
-    page = make_live_page(home, title="Down", channel_id="down")
+def test_privacy_saves_when_the_channel_layer_is_down(make_live_page, caplog):
+    page = make_live_page(title="Down", channel_id="down")
     gone = redis_layer(f"redis://127.0.0.1:{free_port()}/0", prefix="gone")
     with override_settings(CHANNEL_LAYERS={"default": gone}):
         restrict(page, "login")
@@ -354,12 +355,12 @@ def test_privacy_saves_when_the_channel_layer_is_down(home, caplog):
     assert any("Could not ask readers of ['down']" in r.getMessage() for r in caplog.records)
 
 
-async def test_deleting_an_ancestor_closes_readers_below_with_4404(home):
+async def test_deleting_an_ancestor_closes_readers_below_with_4404(make_live_page, home):
     @database_sync_to_async
     def make():
         section = home.add_child(instance=Page(title="Section", slug=f"s-{uuid.uuid4().hex[:6]}"))
         channel_id = f"below-{uuid.uuid4().hex[:8]}"
-        make_live_page(section, title=f"Below {channel_id}", channel_id=channel_id)
+        make_live_page(parent=section, title=f"Below {channel_id}", channel_id=channel_id)
         return section, channel_id
 
     section, channel_id = await make()

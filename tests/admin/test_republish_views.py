@@ -224,13 +224,12 @@ def test_a_republish_that_fails_again_says_so(republisher_client, failed, captur
 
 
 def test_the_failed_confirmation_lists_what_will_be_sent(
-    republisher_client, home, live_page, capture
+    republisher_client, make_live_page, live_page, capture
 ):
-    from tests.conftest import make_live_page
 
     one = add_post(live_page, capture, "One", "m1", fail=True)
     two = add_post(live_page, capture, "Two", "m2", fail=True)
-    other_page = make_live_page(home, title="Other", channel_id="other")
+    other_page = make_live_page(title="Other", channel_id="other")
     other = add_post(other_page, capture, "Elsewhere", "o1", fail=True)
     html = republisher_client.get(FAILED_URL).content.decode()
     for entry in (one, two, other):

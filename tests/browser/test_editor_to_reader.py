@@ -4,15 +4,11 @@ daphne serves the test project in a subprocess (tests/servers.py); Chromium has 
 contexts, an anonymous reader on the live page and an editor in the admin.
 """
 
-import uuid
-
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser import Editor, Reader, explained_failure, launch_chromium, new_context
-from tests.conftest import make_live_page
-from tests.servers import DaphneServer
+from tests.chromium import Editor, Reader, explained_failure, launch_chromium, new_context
 from tests.services import require_chromium
 
 pytestmark = [
@@ -23,16 +19,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def server(transactional_db):
-    server = DaphneServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def live_page(home):
-    # A channel of its own: runs side by side may share a Redis layer prefix.
-    return make_live_page(home, title="Match day", channel_id=f"match-day.{uuid.uuid4().hex[:8]}")
+def live_page(fresh_live_page):
+    return fresh_live_page
 
 
 @pytest.fixture

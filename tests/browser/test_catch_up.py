@@ -1,0 +1,76 @@
+"""In a real browser: a page that was offline while updates were published catches up."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from playwright.sync_api import sync_playwright
+
+from tests.chromium import Reader, explained_failure, launch_chromium, new_context
+from tests.posts import post_value
+from tests.services import require_chromium
+from tests.testapp.models import LiveBlogPage
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def fresh_post_ids(browser, url) -> list[str]:
+    """The posts of a fresh load of the page, newest first."""
+    page = new_context(browser).new_page()
+    page.goto(url)
+    return page.locator("#live-posts .live-post").evaluate_all(
+        "posts => posts.map(post => post.dataset.postId)"
+    )
+
+
+def publish_while_offline(page_pk: int) -> None:
+    try:
+        page = LiveBlogPage.objects.get(pk=page_pk)
+        page.add_live_post(post_value("Goal!", message_id="c"))
+        page = LiveBlogPage.objects.get(pk=page_pk)
+        edited = page.get_live_post_by_message_id("b")
+        edited.value["content"] = edited.block.child_blocks["content"].to_python(
+            [{"type": "text", "value": "<p>Early chance, saved</p>"}]
+        )
+        page.update_live_post(edited)
+        LiveBlogPage.objects.get(pk=page_pk).delete_live_post("a")
+    finally:
+        connection.close()
+
+
+def test_a_page_offline_during_add_edit_and_delete_catches_up_on_reconnect(
+    fresh_live_page, daphne, tmp_path
+):
+    live_page = fresh_live_page
+    live_page.add_live_post(post_value("Kick-off", message_id="a"))
+    live_page.add_live_post(post_value("Early chance", message_id="b"))
+    server = daphne()
+    executable = require_chromium()
+    url = server.url + live_page.get_url_parts()[2]
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, executable)
+        reader = Reader(new_context(browser), url)
+        with explained_failure(server, tmp_path, reader=reader.page):
+            reader.expect_status("live")
+            server.stop()
+            reader.expect_status("reconnecting")
+
+            # Three updates while the page is offline: an add, an edit and a delete.
+            # (In a thread: Playwright's loop makes Django refuse this one.)
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(publish_while_offline, live_page.pk).result()
+
+            server.start()
+            reader.expect_status("live", timeout=20_000)
+            reader.page.wait_for_function(
+                "() => document.querySelectorAll('#live-posts .live-post').length === 2"
+            )
+            reader.page.get_by_text("Early chance, saved").wait_for()
+            assert reader.post_ids() == fresh_post_ids(browser, url)
+            assert "Goal!" in reader.page.locator("#live-posts").inner_text()
+            reader.assert_not_reloaded()
+        browser.close()
