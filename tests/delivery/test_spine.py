@@ -43,6 +43,7 @@ def test_a_custom_publisher_gets_publish_republish_and_resync(live_page, capture
     assert list(renders) == [post_id] and "Kick-off" in renders[post_id]["content"]
     first = PublishLogEntry.objects.get(channel_id=channel_id)
     assert (first.status, first.trigger, first.renders) == (Status.SENT, Trigger.PUBLISH, renders)
+    assert first.subscribers is None  # its readers are not ours to count: unknown, not 0
 
     # Its publish() fails: the page is published, the entry says why, and it can be re-pushed.
     recording.failing = "the service is down"

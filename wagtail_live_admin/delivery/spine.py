@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..conf import get_publisher
-from ..realtime.presence import counts_or_none
 from .models import PublishLogEntry
 from .refusals import DeliveryOff
 
@@ -106,15 +105,9 @@ def send(entry: PublishLogEntry, publisher) -> bool:
         error="",
         sent_at=timezone.now(),
         duration_ms=(time.perf_counter() - started) * 1000,
-        subscribers=readers_now(entry.channel_id),
+        subscribers=publisher.subscriber_count(entry.channel_id),
     )
     return True
-
-
-def readers_now(channel_id: str) -> int | None:
-    """How many readers an update went to (None when presence cannot tell)."""
-    counts = counts_or_none([channel_id])
-    return None if counts is None else counts[channel_id]
 
 
 def recheck(channel_ids) -> None:

@@ -5,6 +5,7 @@ from ..delivery.spine import Update, submit
 from ..live.pages import get_live_page
 from ..realtime.consumers import LiveConsumer
 from ..realtime.groups import RECHECK_EVENT, UPDATE_EVENT, group_send
+from ..realtime.presence import counts_or_none
 from ..realtime.routing import websocket_urlpatterns
 from .websocket import BaseWebsocketPublisher
 
@@ -26,6 +27,11 @@ class DjangoChannelsPublisher(BaseWebsocketPublisher):
     def publish_entry(self, entry):
         # The frame is encoded once; every reader is sent these same bytes.
         group_send([entry.channel_id], {"type": UPDATE_EVENT, "frame": entry.frame()})
+
+    def subscriber_count(self, channel_id):
+        # Presence counts the readers of LiveConsumer; None when it cannot answer.
+        counts = counts_or_none([channel_id])
+        return None if counts is None else counts[channel_id]
 
     def recheck(self, channel_ids):
         group_send(channel_ids, {"type": RECHECK_EVENT})

@@ -40,6 +40,13 @@ class BaseWebsocketPublisher:
             channel_id=entry.channel_id, renders=entry.renders, removals=entry.removals
         )
 
+    def subscriber_count(self, channel_id) -> int | None:
+        """How many readers the channel has now, recorded with each update sent.
+
+        By default None: unknown. A publisher whose readers this site counts says how many.
+        """
+        return None
+
     def recheck(self, channel_ids):
         """Make the readers of these channels pass admission again (the page's privacy changed).
 
