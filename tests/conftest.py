@@ -11,6 +11,7 @@ from wagtail.models import Page
 from tests.servers import DaphneServer, RedisServer
 from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
+from tests.staff import REPUBLISHER, make_staff
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.realtime.presence import get_presence
 
@@ -105,6 +106,12 @@ def redis_server():
     server = RedisServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def republisher(db):
+    """An editor who may view the Live admin and re-push updates."""
+    return make_staff(REPUBLISHER)
 
 
 @pytest.fixture

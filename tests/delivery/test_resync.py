@@ -4,7 +4,6 @@ import pytest
 from django.test import override_settings
 from wagtail.models import PageLogEntry
 
-from tests.staff import REPUBLISHER, make_staff
 from tests.updates import Listener, add_post, edit_post, hide_post, post_id_of
 from wagtail_live_admin.delivery.republish import RepublishRefused, Throttled
 from wagtail_live_admin.delivery.resync import plan_resync, resync
@@ -17,12 +16,7 @@ Status = PublishLogEntry.Status
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
-@pytest.fixture
-def user(db):
-    return make_staff(REPUBLISHER)
-
-
-def test_resync_sends_every_shown_post_and_removes_everything_else(live_page, capture, user):
+def test_resync_sends_every_shown_post_and_removes_everything_else(live_page, capture, republisher):
     add_post(live_page, capture, "Kept", "m1")
     add_post(live_page, capture, "Hidden", "m2")
     add_post(live_page, capture, "Deleted", "m3")
@@ -33,8 +27,8 @@ def test_resync_sends_every_shown_post_and_removes_everything_else(live_page, ca
         live_page.delete_live_post("m3")
     listener = Listener(live_page.channel_id)
     with capture(execute=True):
-        entry = resync(live_page.channel_id, user)
-    assert entry.trigger == PublishLogEntry.Trigger.RESYNC and entry.user == user
+        entry = resync(live_page.channel_id, republisher)
+    assert entry.trigger == PublishLogEntry.Trigger.RESYNC and entry.user == republisher
     assert entry.status == Status.SENT and entry.seq == 6
     kept, hidden = post_id_of(live_page, "m1"), post_id_of(live_page, "m2")
     assert list(entry.renders) == [kept] and "Kept" in entry.renders[kept]["content"]
@@ -43,14 +37,14 @@ def test_resync_sends_every_shown_post_and_removes_everything_else(live_page, ca
     assert (frame["seq"], frame["renders"], frame["removals"]) == (6, entry.renders, entry.removals)
 
 
-def test_a_resync_from_the_admin_is_in_the_page_history(live_page, capture, user, client):
+def test_a_resync_from_the_admin_is_in_the_page_history(live_page, capture, republisher, client):
     add_post(live_page, capture, "Kept", "m1")
-    client.force_login(user)
+    client.force_login(republisher)
     with capture(execute=True):
         client.post(f"/admin/live/channels/{live_page.channel_id}/resync/")
     entry = PublishLogEntry.objects.get(trigger=PublishLogEntry.Trigger.RESYNC)
     log = PageLogEntry.objects.get(page=live_page, action="wagtail_live_admin.resync")
-    assert log.user == user and "Re-synced channel" in log.message
+    assert log.user == republisher and "Re-synced channel" in log.message
     assert f"#{entry.seq}" in log.message
 
 
@@ -78,17 +72,17 @@ def test_the_plan_compares_with_what_readers_last_received(live_page, capture):
     assert plan.readers.sent_count == 3
 
 
-def test_a_channel_without_a_live_page_is_refused(live_page, user):
+def test_a_channel_without_a_live_page_is_refused(live_page, republisher):
     live_page.unpublish()
     with pytest.raises(RepublishRefused, match="No live page"):
-        resync(live_page.channel_id, user)
+        resync(live_page.channel_id, republisher)
     assert not PublishLogEntry.objects.exists()
 
 
 @override_settings(WAGTAIL_LIVE_REPUBLISH_RATE=1)
-def test_resync_counts_against_the_rate(live_page, capture, user):
+def test_resync_counts_against_the_rate(live_page, capture, republisher):
     with capture(execute=True):
-        resync(live_page.channel_id, user)
+        resync(live_page.channel_id, republisher)
     with pytest.raises(Throttled):
-        resync(live_page.channel_id, user)
+        resync(live_page.channel_id, republisher)
     assert PublishLogEntry.objects.count() == 1

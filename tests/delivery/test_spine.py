@@ -4,7 +4,6 @@ import pytest
 from django.test import override_settings
 
 from tests.posts import publish_new_post
-from tests.staff import REPUBLISHER, make_staff
 from tests.testapp.publishers import RecordingPublisher
 from wagtail_live_admin.delivery.refusals import DeliveryOff
 from wagtail_live_admin.delivery.republish import republish, republish_failed
@@ -26,17 +25,14 @@ def recording():
     RecordingPublisher.calls, RecordingPublisher.failing = [], ""
 
 
-@pytest.fixture
-def user(db):
-    return make_staff(REPUBLISHER)
-
-
 def publish_post(page, capture, text):
     with capture(execute=True):
         return publish_new_post(page, text).id
 
 
-def test_a_custom_publisher_gets_publish_republish_and_resync(live_page, capture, user, recording):
+def test_a_custom_publisher_gets_publish_republish_and_resync(
+    live_page, capture, republisher, recording
+):
     post_id = publish_post(live_page, capture, "Kick-off")
     [(channel_id, renders, removals)] = recording.calls
     assert channel_id == live_page.channel_id and removals == []
@@ -54,20 +50,20 @@ def test_a_custom_publisher_gets_publish_republish_and_resync(live_page, capture
 
     recording.failing = ""
     with capture(execute=True):
-        new = republish(failed, user)
+        new = republish(failed, republisher)
     assert new.status == Status.SENT and new.trigger == Trigger.REPUBLISH
     assert recording.calls[-1] == (channel_id, new.renders, [])
     assert list(new.renders) == [failed_id]
 
     with capture(execute=True):
-        synced = resync(channel_id, user)
+        synced = resync(channel_id, republisher)
     assert synced.status == Status.SENT and synced.trigger == Trigger.RESYNC
     assert recording.calls[-1] == (channel_id, synced.renders, synced.removals)
     assert set(synced.renders) == {post_id, failed_id}
     assert len(recording.calls) == 3
 
 
-def test_no_publisher_sends_and_records_nothing(live_page, capture, user, recording):
+def test_no_publisher_sends_and_records_nothing(live_page, capture, republisher, recording):
     # Made while delivery was on: a failure that could be re-pushed.
     recording.failing = "down"
     publish_post(live_page, capture, "Goal!")
@@ -78,20 +74,20 @@ def test_no_publisher_sends_and_records_nothing(live_page, capture, user, record
         with capture(execute=True):
             live_page.delete_live_post(live_page.live_posts[0].value["message_id"])
         with pytest.raises(DeliveryOff):
-            republish(failed, user)
+            republish(failed, republisher)
         with pytest.raises(DeliveryOff):
-            republish_failed(user=user)
+            republish_failed(user=republisher)
         with pytest.raises(DeliveryOff):
-            resync(live_page.channel_id, user)
+            resync(live_page.channel_id, republisher)
     assert list(PublishLogEntry.objects.all()) == [failed]
     assert recording.calls == []
 
 
-def test_the_admin_says_when_delivery_is_off(live_page, capture, user, client, recording):
+def test_the_admin_says_when_delivery_is_off(live_page, capture, republisher, client, recording):
     recording.failing = "down"
     publish_post(live_page, capture, "Goal!")
     failed = PublishLogEntry.objects.get()
-    client.force_login(user)
+    client.force_login(republisher)
     with override_settings(WAGTAIL_LIVE_PUBLISHER=None):
         response = client.post(f"/admin/live/log/{failed.pk}/republish/", follow=True)
         resync_page = client.post(

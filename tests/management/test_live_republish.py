@@ -8,8 +8,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.services import require_redis
-from tests.settings import IN_MEMORY_LAYER, redis_layer
+from tests.settings import IN_MEMORY_LAYER
 from tests.updates import Listener, add_post, hide_post, layer_down
 from wagtail_live_admin.management.commands.live_republish import Command as LiveRepublish
 from wagtail_live_admin.models import PublishLogEntry
@@ -22,12 +21,6 @@ COMMITS = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def capture(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
-
-
-@pytest.fixture
-def redis_layers():
-    with override_settings(CHANNEL_LAYERS={"default": redis_layer(require_redis())}):
-        yield
 
 
 def run(*args) -> str:
@@ -82,7 +75,7 @@ def test_with_the_in_memory_layer_it_refuses_and_sends_nothing(failures):
 
 
 @COMMITS
-def test_it_republishes_every_failure_through_redis(failures, live_page, redis_layers):
+def test_it_republishes_every_failure_through_redis(failures, live_page, shared_redis):
     listener = Listener(live_page.channel_id)
     output = run("--failed")
     one, two = failures["one"], failures["two"]

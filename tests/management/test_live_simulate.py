@@ -14,7 +14,6 @@ from django.test import override_settings
 
 from tests.asgi import application
 from tests.servers import ROOT
-from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.management.commands.live_simulate import Command as LiveSimulate
@@ -23,12 +22,6 @@ HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
 # A layer shared between processes; the command refuses before it connects to it,
 # so the failure tests need no Redis server.
 SHARED_LAYER = {"default": redis_layer("redis://127.0.0.1:6379/0")}
-
-
-@pytest.fixture
-def redis_layers():
-    with override_settings(CHANNEL_LAYERS={"default": redis_layer(require_redis())}):
-        yield
 
 
 def simulate(page, count, **options):
@@ -108,7 +101,7 @@ def test_live_simulate_of_a_slug_that_several_pages_share_asks_for_the_id(
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-async def test_live_simulate_delivers_each_change_to_readers(redis_layers, live_page):
+async def test_live_simulate_delivers_each_change_to_readers(shared_redis, live_page):
     communicator = WebsocketCommunicator(application, "/ws/channel/match-day.1/", HEADERS)
     assert (await communicator.connect())[0]
     await database_sync_to_async(simulate)(live_page.pk, 3)
