@@ -1,7 +1,10 @@
 """System checks name the misconfiguration and its fix."""
 
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from channels.auth import AuthMiddlewareStack
@@ -146,6 +149,25 @@ def test_the_sandbox_and_the_docs_check_origins():
     for name, application in applications.items():
         validated = list(live_routes_validated(application))
         assert validated == [True], name
+
+
+# E006: django_htmx must be installed.
+
+
+def test_without_django_htmx_in_installed_apps_check_is_an_error(tmp_path):
+    # A process of its own: the app registry cannot lose an app in this one.
+    (tmp_path / "without_htmx.py").write_text(
+        "from tests.settings import *\n\nINSTALLED_APPS.remove('django_htmx')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "without_htmx"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT_DIR)])
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "wagtail_live_admin.E006" in result.stderr
+    assert "'django_htmx' is not in INSTALLED_APPS" in result.stderr
+    assert 'Add "django_htmx" to INSTALLED_APPS' in result.stderr
 
 
 # W004: the package's migrations must be applied (a database check).

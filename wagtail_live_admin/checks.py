@@ -3,6 +3,7 @@
 The realtime part checks its own (presence backend, origin checks) in ``realtime.checks``.
 """
 
+from django.apps import apps
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections, router
 from django.db.migrations.executor import MigrationExecutor
@@ -52,6 +53,24 @@ def check_publisher(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.compatibility)
+def check_django_htmx_installed(app_configs, **kwargs):
+    # The Live admin, the editor's LiveWatchersPanel and the publish log load django-htmx's
+    # template tags and its vendored htmx: both come from the app, not the package alone.
+    if apps.is_installed("django_htmx"):
+        return []
+    return [
+        Error(
+            "'django_htmx' is not in INSTALLED_APPS: the Live admin, the page editor of live "
+            "pages and the publish log fail with TemplateSyntaxError "
+            "(\"'django_htmx' is not a registered tag library\").",
+            hint='Add "django_htmx" to INSTALLED_APPS (django-htmx is installed with '
+            "wagtail-live-admin).",
+            id="wagtail_live_admin.E006",
+        )
+    ]
 
 
 @register(Tags.compatibility)
