@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import layers
+from bench.fanout_client import page_origin
 from bench.machine import machine, ratio, table, write
 from tests.services import free_port, port_open
 
@@ -600,7 +601,7 @@ async def _warm_up(servers: ServerProcesses) -> None:
     from websockets.asyncio.client import connect
 
     for url in servers.urls:
-        async with connect(url, origin="http://127.0.0.1", compression=None) as websocket:
+        async with connect(url, origin=page_origin(url), compression=None) as websocket:
             await asyncio.sleep(0.2)
             del websocket
     await asyncio.sleep(0.5)

@@ -16,11 +16,17 @@ from django.test import override_settings
 from django.urls import re_path
 
 from tests.settings import IN_MEMORY_LAYER, ROOT_DIR
-from wagtail_live_admin.realtime.checks import live_routes_validated
+from wagtail_live_admin.realtime.checks import allows_any_origin, live_route_guards
 from wagtail_live_admin.realtime.consumers import LiveConsumer
+from wagtail_live_admin.realtime.origins import SameOriginValidator
 from wagtail_live_admin.realtime.routing import websocket_urlpatterns
 
 SANDBOX_ASGI = ROOT_DIR / "sandbox" / "sandbox" / "asgi.py"
+ASGI_DOCS = [
+    ROOT_DIR / "README.md",
+    ROOT_DIR / "docs" / "how-to" / "install.md",
+]
+ALLOWED_HOSTS_GUARD = None  # set by the tests that need it, under their ALLOWED_HOSTS
 
 
 def check_ids():
@@ -90,12 +96,13 @@ def test_in_memory_layer_in_development_is_fine():
     assert check_ids() == set()
 
 
-# W003: the live websocket route must check the Origin header.
+# W003: the live websocket route must check the Origin header, and the check must not let
+# every origin in.
 
 ROUTES = URLRouter(websocket_urlpatterns)
 UNGUARDED = ProtocolTypeRouter({"websocket": AuthMiddlewareStack(ROUTES)})
 GUARD_INSIDE_AUTH = ProtocolTypeRouter(
-    {"websocket": AuthMiddlewareStack(AllowedHostsOriginValidator(ROUTES))}
+    {"websocket": AuthMiddlewareStack(SameOriginValidator(ROUTES))}
 )
 GUARD_PER_ROUTE = URLRouter(
     [re_path(r"^ws/", OriginValidator(LiveConsumer.as_asgi(), ["https://example.com"]))]
@@ -104,21 +111,58 @@ ANY_ORIGIN = ProtocolTypeRouter({"websocket": OriginValidator(AuthMiddlewareStac
 NO_WEBSOCKET = ProtocolTypeRouter({})
 
 
+def allowed_hosts_guard():
+    # AllowedHostsOriginValidator reads ALLOWED_HOSTS when asgi.py is imported.
+    return ProtocolTypeRouter(
+        {"websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(ROUTES))}
+    )
+
+
 async def OPAQUE(scope, receive, send):  # an application of a shape the check does not know
     pass
 
 
-@pytest.mark.parametrize("path", ["tests.test_checks.UNGUARDED", "tests.test_checks.ANY_ORIGIN"])
-def test_a_websocket_route_without_origin_checks_is_a_warning(path):
+def w003(path):
     with override_settings(ASGI_APPLICATION=path):
-        [warning] = [m for m in run_checks() if m.id == "wagtail_live_admin.W003"]
-    assert path in warning.msg and "AllowedHostsOriginValidator" in warning.hint
+        return [m for m in run_checks() if m.id == "wagtail_live_admin.W003"]
 
 
+def test_a_websocket_route_without_origin_checks_is_a_warning():
+    [warning] = w003("tests.test_checks.UNGUARDED")
+    assert (
+        "'tests.test_checks.UNGUARDED'" in warning.msg and "without an origin check" in warning.msg
+    )
+    assert "wagtail_live_admin.realtime.origins.SameOriginValidator" in warning.hint
+
+
+@override_settings(ALLOWED_HOSTS=["*"])
+def test_allowed_hosts_with_a_wildcard_behind_allowed_hosts_origin_validator_is_a_warning(
+    monkeypatch,
+):
+    # wagtail start's dev.py, with the validator Channels' docs show.
+    monkeypatch.setattr("tests.test_checks.ALLOWED_HOSTS_GUARD", allowed_hosts_guard())
+    [warning] = w003("tests.test_checks.ALLOWED_HOSTS_GUARD")
+    assert "ALLOWED_HOSTS = ['*']" in warning.msg and "every origin" in warning.msg
+    assert "without an origin check" not in warning.msg
+    assert "SameOriginValidator" in warning.hint and "ALLOWED_HOSTS" in warning.hint
+
+
+def test_an_origin_validator_that_allows_any_origin_is_a_warning():
+    [warning] = w003("tests.test_checks.ANY_ORIGIN")
+    assert "the allowed origins ['*']" in warning.msg and "every origin" in warning.msg
+
+
+@override_settings(ALLOWED_HOSTS=["www.example.com"])
+def test_allowed_hosts_origin_validator_with_named_hosts_passes(monkeypatch):
+    monkeypatch.setattr("tests.test_checks.ALLOWED_HOSTS_GUARD", allowed_hosts_guard())
+    assert w003("tests.test_checks.ALLOWED_HOSTS_GUARD") == []
+
+
+@override_settings(ALLOWED_HOSTS=["*"])
 @pytest.mark.parametrize(
     "path",
     [
-        "tests.asgi.application",
+        "tests.asgi.application",  # SameOriginValidator, whatever ALLOWED_HOSTS holds
         "tests.test_checks.GUARD_INSIDE_AUTH",
         "tests.test_checks.GUARD_PER_ROUTE",
         # Nothing to tell: no live route, or a shape the check does not know.
@@ -128,8 +172,7 @@ def test_a_websocket_route_without_origin_checks_is_a_warning(path):
     ],
 )
 def test_a_websocket_route_behind_an_origin_check_passes(path):
-    with override_settings(ASGI_APPLICATION=path):
-        assert "wagtail_live_admin.W003" not in check_ids()
+    assert w003(path) == []
 
 
 def test_the_sandbox_and_the_docs_check_origins():
@@ -137,7 +180,7 @@ def test_the_sandbox_and_the_docs_check_origins():
     module = importlib.util.module_from_spec(sandbox)
     sandbox.loader.exec_module(module)
     applications = {"sandbox": module.application}
-    for doc in (ROOT_DIR / "README.md", ROOT_DIR / "docs" / "how-to" / "install.md"):
+    for doc in ASGI_DOCS:
         [block] = [
             b
             for b in re.findall(r"```python\n(.*?)```", doc.read_text(), re.S)
@@ -147,8 +190,8 @@ def test_the_sandbox_and_the_docs_check_origins():
         exec(block, namespace)  # our own docs' snippet
         applications[doc.name] = namespace["application"]
     for name, application in applications.items():
-        validated = list(live_routes_validated(application))
-        assert validated == [True], name
+        [guards] = live_route_guards(application)
+        assert guards and not all(allows_any_origin(guard) for guard in guards), name
 
 
 # E006: django_htmx must be installed.

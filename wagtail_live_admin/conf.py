@@ -85,6 +85,14 @@ def asgi_application_path() -> str | None:
     return getattr(settings, "ASGI_APPLICATION", None)
 
 
+def allowed_hosts() -> list[str]:
+    return list(settings.ALLOWED_HOSTS)
+
+
+def csrf_trusted_origins() -> list[str]:
+    return list(settings.CSRF_TRUSTED_ORIGINS)
+
+
 def default_channel_layer() -> dict | None:
     """Return the ``CHANNEL_LAYERS["default"]`` configuration, or None when there is none."""
     return (getattr(settings, "CHANNEL_LAYERS", None) or {}).get("default")

@@ -5,8 +5,9 @@ from channels.security.websocket import OriginValidator
 from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
-from ..conf import PREFIX, asgi_application_path, get_setting
+from ..conf import PREFIX, allowed_hosts, asgi_application_path, get_setting
 from .consumers import LiveConsumer
+from .origins import SameOriginValidator
 from .presence import PresenceBackend, get_presence_class
 
 
@@ -37,32 +38,44 @@ def check_presence_backend(app_configs, **kwargs):
     return []
 
 
-def live_routes_validated(application, *, validated: bool = False, depth: int = 0):
-    """Yield, for each way ``application`` reaches ``LiveConsumer``, whether it checks Origin.
+def live_route_guards(application, *, guards: tuple = (), depth: int = 0):
+    """Yield, for each way ``application`` reaches ``LiveConsumer``, the origin checks on it.
 
     It follows what Channels composes: ``ProtocolTypeRouter`` (its ``websocket`` entry),
-    ``URLRouter`` routes, middleware (``inner``) and ``OriginValidator`` (``application``).
-    An origin validator that allows ``"*"`` checks nothing. Yields nothing when the
-    consumer cannot be found, for example behind an application of another kind.
+    ``URLRouter`` routes, middleware (``inner``), and the origin checks
+    (``SameOriginValidator``, ``OriginValidator``, which is what
+    ``AllowedHostsOriginValidator`` returns) through their ``application``. Yields nothing
+    when the consumer cannot be found, for example behind an application of another kind.
     """
     if depth > 50:
         return
     consumer = getattr(application, "consumer_class", None)
     if isinstance(consumer, type) and issubclass(consumer, LiveConsumer):
-        yield validated
+        yield guards
         return
     if isinstance(application, ProtocolTypeRouter):
         inner = [application.application_mapping.get("websocket")]
     elif isinstance(application, URLRouter):
         inner = [route.callback for route in application.routes]
-    elif isinstance(application, OriginValidator):
-        validated = validated or "*" not in application.allowed_origins
+    elif isinstance(application, SameOriginValidator | OriginValidator):
+        guards = (*guards, application)
         inner = [application.application]
     else:
         inner = [getattr(application, "inner", None)]
     for app in inner:
         if app is not None:
-            yield from live_routes_validated(app, validated=validated, depth=depth + 1)
+            yield from live_route_guards(app, guards=guards, depth=depth + 1)
+
+
+def allows_any_origin(guard) -> bool:
+    return isinstance(guard, OriginValidator) and "*" in guard.allowed_origins
+
+
+SAME_ORIGIN = "wagtail_live_admin.realtime.origins.SameOriginValidator"
+HARM = (
+    "any web site can open live sockets with its visitors' cookies, and receive the updates "
+    "of pages restricted to them."
+)
 
 
 @register(Tags.security)
@@ -75,16 +88,34 @@ def check_websocket_origin(app_configs, **kwargs):
     except Exception:
         # The ASGI server reports an application that does not import; nothing to inspect.
         return []
-    if all(live_routes_validated(application)):
-        return []
-    return [
-        Warning(
-            f"ASGI_APPLICATION = {path!r} serves the live websocket route without checking "
-            "the Origin header: any web site can open live sockets with its visitors' "
-            "cookies, and receive the updates of pages restricted to them.",
-            hint="Wrap the websocket application in channels.security.websocket."
-            "AllowedHostsOriginValidator, as the README shows, and keep '*' out of "
-            "ALLOWED_HOSTS.",
-            id="wagtail_live_admin.W003",
-        )
-    ]
+    ways = list(live_route_guards(application))
+    if any(not guards for guards in ways):
+        return [
+            Warning(
+                f"ASGI_APPLICATION = {path!r} serves the live websocket route without an "
+                f"origin check: {HARM}",
+                hint=f"Wrap the websocket application in {SAME_ORIGIN}, as "
+                "docs/how-to/install.md shows.",
+                id="wagtail_live_admin.W003",
+            )
+        ]
+    for guards in ways:
+        if all(allows_any_origin(guard) for guard in guards):
+            allowed = list(guards[-1].allowed_origins)
+            against = (
+                f"ALLOWED_HOSTS = {allowed!r}"
+                if allowed == allowed_hosts()
+                else f"the allowed origins {allowed!r}"
+            )
+            return [
+                Warning(
+                    f"ASGI_APPLICATION = {path!r} checks the Origin of live sockets against "
+                    f"{against}, and '*' lets every origin in: {HARM}",
+                    hint=f"Use {SAME_ORIGIN} in place of AllowedHostsOriginValidator or "
+                    "OriginValidator: it compares the Origin with the site's own scheme, "
+                    "host and port, whatever ALLOWED_HOSTS holds. Or list the site's host "
+                    "names in ALLOWED_HOSTS (wagtail start's dev.py sets ['*']).",
+                    id="wagtail_live_admin.W003",
+                )
+            ]
+    return []
