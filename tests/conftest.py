@@ -1,4 +1,4 @@
-"""Fixtures every part's tests share: pages, channel layers, presence, servers, the cache."""
+"""Fixtures every part's tests share: pages, layers, presence, servers, the cache, the wheel."""
 
 import uuid
 
@@ -13,6 +13,7 @@ from tests.services import require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
 from tests.staff import REPUBLISHER, make_staff
 from tests.testapp.models import LiveBlogPage
+from tests.wheel_install import install_once
 from wagtail_live_admin.realtime.presence import get_presence
 
 
@@ -139,6 +140,14 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory, worker_id):
+    """The wheel, installed in a virtualenv outside the repository (tests/wheel_install.py)."""
+    base = tmp_path_factory.getbasetemp()
+    # pytest-xdist's workers' temporary folders share a parent that is this run's own.
+    return install_once((base.parent if worker_id != "master" else base) / "installed-wheel")
 
 
 @pytest.fixture

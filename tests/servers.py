@@ -1,9 +1,10 @@
-"""Real servers in subprocesses: daphne serving the test project, and a redis-server."""
+"""Real servers in subprocesses: daphne serving the test project, a site's own command, Redis."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -137,3 +138,52 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(10)
             self.process = None
+
+
+class CommandServer:
+    """A command that serves a site on ``port`` (runserver, uvicorn), in a process group.
+
+    ``with CommandServer(...) as server:`` starts it and waits until it has said ``ready``
+    and the port answers; leaving the block stops the group (uvicorn's workers too).
+    """
+
+    def __init__(self, argv, *, port: int, cwd, env: dict, ready: str, timeout: float = 60):
+        self.argv, self.port, self.cwd, self.env = [str(a) for a in argv], port, cwd, env
+        self.ready, self.timeout = ready, timeout
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (read after the server stops)
+            prefix="server-", suffix=".log", delete=False
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> CommandServer:
+        self.process = subprocess.Popen(
+            self.argv, cwd=self.cwd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.argv} exited early:\n{self.output()}")
+            if self.ready in self.output() and port_open("127.0.0.1", self.port, timeout=0.2):
+                return self
+            time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"{self.argv} did not answer on port {self.port}:\n{self.output()}")
+
+    def __exit__(self, *exc_info) -> None:
+        if self.process is None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)  # the group this server leads
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")

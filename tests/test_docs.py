@@ -1,4 +1,4 @@
-"""The docs stay in step with the code: settings, close codes and links.
+"""The docs stay in step with the code and each other: settings, checks, links, install steps.
 
 Settings rule: docs/reference/settings.md has one ``## WAGTAIL_LIVE_<KEY>`` section per key
 of ``conf.DEFAULTS``, each with a table whose Default cell is ``repr(default)`` in
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.doc_blocks import applied_blocks, block_with
 from wagtail_live_admin.conf import DEFAULTS, PREFIX
 from wagtail_live_admin.realtime import consumers
 
@@ -112,3 +113,68 @@ def test_docs_index_links_every_page():
     }
     pages = {path.resolve() for path in DOCS.rglob("*.md")} - {(DOCS / "index.md").resolve()}
     assert pages <= linked, f"pages missing from docs/index.md: {sorted(pages - linked)}"
+
+
+# The install docs agree with the tutorial, whose blocks tests/test_tutorial.py applies to a
+# new `wagtail start` site and runs.
+
+INSTALL_DOC = DOCS / "how-to" / "install.md"
+README = ROOT / "README.md"
+
+
+def tutorial_block(path: str, needle: str = "") -> str:
+    [code] = [b.code for b in applied_blocks() if b.path == path and needle in b.code]
+    return code
+
+
+def without_file_comment(code: str) -> str:
+    """A block as the tutorial writes it: without a first line naming its file."""
+    first, _, rest = code.partition("\n")
+    return rest if re.fullmatch(r"# [\w/]+\.py", first) else code
+
+
+def quoted_apps(code: str) -> list[str]:
+    return re.findall(r'^\s*"([\w.]+)",', code, re.M)
+
+
+@pytest.mark.parametrize(
+    "doc", [README, INSTALL_DOC, DOCS / "how-to" / "migrate-from-wagtail-live.md"]
+)
+def test_the_asgi_application_is_the_tutorials(doc):
+    asgi = without_file_comment(block_with(doc, "python", "ProtocolTypeRouter"))
+    assert asgi == tutorial_block("mysite/asgi.py")
+
+
+@pytest.mark.parametrize("doc", [README, INSTALL_DOC, DOCS / "how-to" / "redis.md"])
+def test_the_redis_layer_is_the_tutorials(doc):
+    redis = block_with(doc, "python", "RedisChannelLayer")
+    assert redis == tutorial_block("mysite/settings/production.py", "RedisChannelLayer")
+
+
+def test_the_whitenoise_setting_is_the_tutorials():
+    whitenoise = block_with(INSTALL_DOC, "python", "WhiteNoiseMiddleware")
+    assert whitenoise == tutorial_block("mysite/settings/production.py", "WhiteNoiseMiddleware")
+
+
+@pytest.mark.parametrize("doc", [README, INSTALL_DOC])
+def test_installed_apps_are_the_tutorials(doc):
+    tutorial = quoted_apps(tutorial_block("mysite/settings/base.py", "INSTALLED_APPS"))
+    site_apps = ["liveblog"]  # the tutorial's own app
+    assert quoted_apps(block_with(doc, "python", "INSTALLED_APPS")) == [
+        app for app in tutorial if app not in site_apps
+    ]
+    assert tutorial[0] == "daphne"
+
+
+def test_each_system_check_has_a_row_in_the_python_api_reference():
+    ids = {
+        match
+        for module in ["checks.py", "realtime/checks.py"]
+        for match in re.findall(
+            r'id="(wagtail_live_admin\.[EW]\d{3})"',
+            (ROOT / "wagtail_live_admin" / module).read_text(),
+        )
+    }
+    table = (DOCS / "reference" / "python-api.md").read_text()
+    assert ids, "no check ids found"
+    assert {i for i in ids if f"| `{i}` |" not in table} == set()

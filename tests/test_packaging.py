@@ -7,9 +7,6 @@ and the static files through the app-directories finder.
 """
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from email.parser import Parser
 from pathlib import Path
@@ -18,15 +15,9 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-pytestmark = pytest.mark.slow
+from tests.wheel_install import outside_repo, run
 
-REPO = Path(__file__).resolve().parent.parent
-# A clean environment: nothing of the repository or of the dev venv leaks in.
-CLEAN_ENV = {
-    k: v
-    for k, v in os.environ.items()
-    if k not in {"PYTHONPATH", "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE", "PYTHONHOME"}
-}
+pytestmark = pytest.mark.slow
 
 CHECK_SCRIPT = """
 import json, django
@@ -72,37 +63,14 @@ print(json.dumps({
 """
 
 
-def run(*args, cwd, timeout=600):
-    result = subprocess.run(
-        [str(a) for a in args], cwd=cwd, env=CLEAN_ENV, capture_output=True, text=True,
-        timeout=timeout,
-    )  # fmt: skip
-    assert result.returncode == 0, (
-        f"{args} failed ({result.returncode})\n"
-        f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
-    )
-    return result.stdout
-
-
-def outside_repo(path: Path) -> Path:
-    assert not path.resolve().is_relative_to(REPO), f"{path} is inside the repository"
-    return path
+@pytest.fixture(scope="module")
+def wheel(installed_wheel):
+    return installed_wheel.wheel
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    outdir = outside_repo(tmp_path_factory.mktemp("dist"))
-    run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", outdir, cwd=REPO)
-    (path,) = outdir.glob("wagtail_live_admin-*.whl")
-    return path
-
-
-@pytest.fixture(scope="module")
-def venv(wheel, tmp_path_factory):
-    venv = outside_repo(tmp_path_factory.mktemp("venv"))
-    run(sys.executable, "-m", "venv", venv, cwd=venv)
-    run(venv / "bin/pip", "install", "--disable-pip-version-check", wheel, cwd=venv, timeout=1200)
-    return venv
+def venv(installed_wheel):
+    return installed_wheel.venv
 
 
 def test_wheel_maps_templates_and_static_into_the_package(wheel):
@@ -134,7 +102,7 @@ def test_installed_wheel_serves_templates_and_static_files(venv, tmp_path_factor
     workdir = outside_repo(tmp_path_factory.mktemp("work"))
     script = workdir / "check_install.py"
     script.write_text(CHECK_SCRIPT)
-    out = run(venv / "bin/python", script, cwd=workdir)
+    out = run(venv / "bin/python", script, cwd=workdir).stdout
     result = json.loads(out.strip().splitlines()[-1])
 
     venv_root = venv.resolve()
