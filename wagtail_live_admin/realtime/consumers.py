@@ -26,6 +26,7 @@ from channels.layers import get_channel_layer
 from ..conf import get_setting
 from . import fanout
 from .admission import FORBIDDEN, NOT_LIVE, admit
+from .backlog import Backlog
 from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
 from .presence import get_presence
@@ -38,6 +39,7 @@ CLOSE_FORBIDDEN = 4403  # the reader may not view the page
 CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
 CLOSE_TOO_MANY = 4429  # the client's address holds MAX_CONNECTIONS_PER_CLIENT sockets already
 CLOSE_LAYER_LOST = fanout.CLOSE_LAYER_LOST  # 4503: the process lost the layer; reconnect
+CLOSE_TOO_SLOW = 4408  # more than MAX_UNSENT_BYTES of updates wait for the reader; reconnect
 
 _REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
 
@@ -72,6 +74,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # Channels gives a consumer a layer channel, and a receive waiting on it, only when
     # this alias names a configured layer: a reader needs neither (see ``fanout``).
     channel_layer_alias = None
+    # The bytes of updates the server holds for this reader's socket (``backlog``).
+    _backlog: Backlog | None = None
     _admitting: asyncio.Task | None = None
     _released = False
     # The verdict of the latest admission again: updates that arrive meanwhile wait for it.
@@ -84,6 +88,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             # However the reader goes: closed, or this instance cancelled or killed by the
             # server (daphne does so to an instance that outlives its client by 10 seconds).
             self._release()
+            self._uncount()
 
     async def dispatch(self, message):
         # Channels closes stale database connections, in the database thread, before every
@@ -127,6 +132,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except Exception:
             logger.exception("Could not admit a live socket on channel %r.", self.channel_id)
             self._release()
+            self._uncount()
             await self.close()  # before accept: the handshake fails, and live.js tries again
             return
         if code is not None:
@@ -141,6 +147,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.channel_layer = get_channel_layer()
         # The reader's name in presence counts, unique across processes.
         self.channel_name = f"live-reader.{uuid.uuid4().hex}"
+        self._backlog = Backlog(self.base_send)
+        self._unsent_limit = get_setting("MAX_UNSENT_BYTES")
         await fanout.join(self.channel_layer, self.group_name, self)
         try:
             await get_presence().join(self.channel_id, self.channel_name)
@@ -156,9 +164,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         await self._leave()
+        self._uncount()
 
     def _release(self) -> list[asyncio.Task]:
-        """Take the reader out of its group, presence and its address's count, at once.
+        """Take the reader out of its group and presence, at once; stop its admission.
 
         Synchronous, so that no cancellation stops it half-way. Returns the writes still
         on their way (Redis, the process leaving the group), for a caller that may wait.
@@ -176,10 +185,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
             except Exception as exc:
                 # Not counted any longer by this process, the member expires within one TTL.
                 logger.warning("Presence leave failed on channel %r: %r", self.channel_id, exc)
+        return [task for task in pending if task is not None]
+
+    def _uncount(self) -> None:
+        # The socket counts against its address until it is closed, whatever closed it.
         if self.counted_address is not None:
             open_sockets.remove(self.counted_address)
             self.counted_address = None
-        return [task for task in pending if task is not None]
 
     async def _leave(self) -> None:
         """Stop receiving the channel's updates and stop counting as its reader."""
@@ -206,8 +218,26 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self._verdict is not None and not self._verdict.done():
             # Admission runs again, asked before this update: the update waits for it.
             await asyncio.shield(self._verdict)
-        if self.group_name is not None:  # not after a recheck turned the reader away
-            await self.send(text_data=event["frame"])
+        if self.group_name is None:  # not after a recheck turned the reader away
+            return
+        frame = event["frame"]  # JSON with ASCII only: its length is its size in bytes
+        if self._backlog.over(len(frame), self._unsent_limit):
+            await self._fell_behind()
+            return
+        async with self._backlog.sending(len(frame)):
+            await self.send(text_data=frame)
+
+    async def _fell_behind(self) -> None:
+        # Out of the group first: the updates on their way stop here. Its page reconnects
+        # and catches up over HTTP; until then nothing more piles up for it.
+        self._release()
+        logger.info(
+            "Closing a live socket on channel %r: %s bytes of updates wait for it "
+            "(WAGTAIL_LIVE_MAX_UNSENT_BYTES).",
+            self.channel_id,
+            self._backlog.unsent,
+        )
+        await self.close(code=CLOSE_TOO_SLOW)
 
     async def live_recheck(self, event):
         """Run admission again (the page changed privacy, state or channel); close if refused."""
