@@ -15,7 +15,6 @@ The kernel's own socket buffers come on top: the operating system bounds those.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 
 
@@ -59,16 +58,15 @@ class Backlog:
         """
         return limit is not None and self.unsent > 0 and self.unsent + size > limit
 
-    @contextlib.asynccontextmanager
-    async def sending(self, size: int):
-        """Count ``size`` bytes as unsent while they are being sent, and after if buffered."""
+    def sending(self, size: int) -> None:
+        """Count ``size`` bytes as unsent while their send has not returned (then ``sent``)."""
         self._waiting += size
-        try:
-            yield
-        finally:
-            self._waiting -= size
-            if self._paused:
-                self._buffered += size
+
+    def sent(self, size: int) -> None:
+        """The send of ``size`` bytes returned; they stay unsent if Twisted buffers them."""
+        self._waiting -= size
+        if self._paused:
+            self._buffered += size
 
     # Twisted's IPushProducer, called by the socket's transport.
 

@@ -220,12 +220,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await asyncio.shield(self._verdict)
         if self.group_name is None:  # not after a recheck turned the reader away
             return
-        frame = event["frame"]  # JSON with ASCII only: its length is its size in bytes
-        if self._backlog.over(len(frame), self._unsent_limit):
+        frame = event["frame"]
+        size = len(frame)  # JSON with ASCII only: its length is its size in bytes
+        if self._backlog.over(size, self._unsent_limit):
             await self._fell_behind()
             return
-        async with self._backlog.sending(len(frame)):
+        self._backlog.sending(size)
+        try:
             await self.send(text_data=frame)
+        finally:
+            self._backlog.sent(size)
 
     async def _fell_behind(self) -> None:
         # Out of the group first: the updates on their way stop here. Its page reconnects
