@@ -1,16 +1,6 @@
 """How far behind a reader's socket is: bytes of its frames the server holds, not yet written.
 
-``WAGTAIL_LIVE_MAX_UNSENT_BYTES`` caps it (docs/security.md). ASGI has no word for it,
-so it is read where the server lets it be read:
-
-- a server that waits for the socket before ``send`` returns (uvicorn, hypercorn) holds
-  the frames of the sends that have not returned;
-- daphne returns at once and buffers in Twisted, without limit. Registered as the socket's
-  push producer, the reader hears from Twisted when its buffer passes 64 KiB
-  (``pauseProducing``) and when it is empty again (``resumeProducing``): what is sent in
-  between is still in the buffer.
-
-The kernel's own socket buffers come on top: the operating system bounds those.
+``WAGTAIL_LIVE_MAX_UNSENT_BYTES`` caps it (docs/security.md, "Slow readers").
 """
 
 from __future__ import annotations
@@ -28,13 +18,25 @@ def _twisted_socket(send):
     for _ in range(4):
         if isinstance(send, functools.partial):
             protocol = send.args[0] if send.args else None
-            return protocol if callable(getattr(protocol, "registerProducer", None)) else None
+            ours = callable(getattr(protocol, "registerProducer", None))
+            return protocol if ours and getattr(protocol, "transport", None) else None
         send = getattr(getattr(send, "__self__", None), "real_send", None)
     return None
 
 
 class Backlog:
-    """One reader's unsent bytes, and Twisted's push producer for its socket."""
+    """One reader's unsent bytes, and Twisted's push producer for its socket.
+
+    ASGI has no word for them, so they are read where the server lets them be read:
+
+    - a server that waits for the socket before ``send`` returns (uvicorn, hypercorn)
+      holds the frames of the sends that have not returned;
+    - daphne returns at once and buffers in Twisted, without limit. As the socket's push
+      producer, the reader hears when Twisted's buffer passes 64 KiB (``pauseProducing``)
+      and when it is empty again (``resumeProducing``): what is sent in between waits.
+
+    The kernel's own socket buffers come on top: the operating system bounds those.
+    """
 
     def __init__(self, send) -> None:
         self._waiting = 0  # in sends that have not returned
