@@ -134,6 +134,10 @@ if os.environ.get("WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"):
         os.environ["WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"]
     )
 
+# ... and cap the bytes waiting for each reader (tests/end_to_end/test_slow_readers.py).
+if os.environ.get("WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"):
+    WAGTAIL_LIVE_MAX_UNSENT_BYTES = int(os.environ["WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"])
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 STATIC_URL = "/static/"

@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     # Most live sockets one client address may hold open in one server process; one more
     # is closed with 4429. None: no cap (behind a proxy every reader may share its address).
     "MAX_CONNECTIONS_PER_CLIENT": None,
+    # Most bytes of updates a reader's socket may have waiting to be written to it; a
+    # reader further behind is closed with 4408 and catches up when it reconnects.
+    # None: no cap (a reader that never reads then holds every frame in memory).
+    "MAX_UNSENT_BYTES": 1024 * 1024,
     # Most frames the catch-up endpoint returns; a longer gap gets a snapshot instead.
     "CATCH_UP_MAX_FRAMES": 100,
     # live_prune_log deletes publish log entries older than this many days (None: no

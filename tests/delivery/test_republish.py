@@ -1,5 +1,6 @@
 """Re-publishing logged updates: a new entry, the stored payload, once, never against the page."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -109,6 +110,40 @@ def test_a_post_hidden_since_is_left_out(live_page, capture, republisher):
     with pytest.raises(RepublishRefused, match="Nothing of update"):
         republish(failed, republisher)
     assert not failed.republishes.exists()
+
+
+def test_a_post_deleted_since_is_left_out(live_page, capture, republisher):
+    failed = add_post(live_page, capture, "Secret", "m1", fail=True)
+    kept = add_post(live_page, capture, "Kept", "m2", fail=True)
+    post_id = post_id_of(live_page, "m1")
+    with capture(execute=True):
+        live_page.delete_live_post("m1")
+    assert "hidden or deleted" in plan_republish(failed).left_out[post_id]
+    # A re-push of every failure sends the one that is still on the page, and not the other.
+    listener = Listener(live_page.channel_id)
+    with capture(execute=True):
+        outcomes = republish_failed(user=republisher)
+    assert {o.original for o in outcomes if o.new} == {kept}
+    sent = json.dumps(listener.frames())
+    assert "Kept" in sent and "Secret" not in sent
+
+
+def test_an_update_of_a_page_that_no_longer_has_the_channel_is_refused(
+    live_page, capture, republisher
+):
+    failed = add_post(live_page, capture, "Members only", "m1", fail=True)
+    channel_id = live_page.channel_id
+    live_page.channel_id = "elsewhere"
+    live_page.save()
+    # A copy shows the same posts, under the same ids, on the channel the original had.
+    copy = live_page.copy(update_attrs={"slug": "copy"}, keep_live=True)
+    copy.channel_id = channel_id
+    copy.save()
+    assert post_id_of(copy, "m1") == post_id_of(live_page, "m1")
+    with pytest.raises(RepublishRefused, match="no longer has the channel"):
+        republish(failed, republisher)
+    [channel] = plan_failed()
+    assert channel.plans == [] and "no longer has the channel" in channel.skipped[0][1]
 
 
 def test_a_post_that_readers_have_in_a_newer_version_is_left_out(live_page, capture, republisher):

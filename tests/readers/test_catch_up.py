@@ -96,3 +96,53 @@ def test_a_login_restricted_page_serves_a_logged_in_reader(
     PageViewRestriction.objects.create(page=three_updates, restriction_type="login")
     client.force_login(django_user_model.objects.create_user("reader"))
     assert len(updates(client).json()["frames"]) == 3
+
+
+# Taken down means gone: catch-up serves what the page that has the channel shows now.
+
+
+def test_hidden_and_deleted_posts_are_in_no_frame(client, three_updates):
+    post = three_updates.get_live_post_by_message_id("m1")
+    post.value["show"] = False
+    three_updates.update_live_post(post)
+    three_updates.delete_live_post("m2")
+    response = updates(client, since="0")
+    frames = response.json()["frames"]
+    assert [frame["seq"] for frame in frames] == [1, 2, 3, 4, 5]  # every seq, for the order
+    body = response.content.decode()
+    assert "Post 0" in body and "Post 1" not in body and "Post 2" not in body
+    assert frames[3]["removals"] and frames[4]["removals"]  # readers still drop them
+
+
+def test_an_edited_post_is_served_in_its_newest_version_only(client, live_page):
+    live_page.add_live_post(post_value("Call 555-0100", message_id="m0"))
+    post = live_page.get_live_post_by_message_id("m0")
+    post.value["content"] = post.block.child_blocks["content"].to_python(
+        [{"type": "text", "value": "<p>Number withheld</p>"}]
+    )
+    live_page.update_live_post(post)
+    body = updates(client, since="0").content.decode()
+    assert "Number withheld" in body and "555-0100" not in body
+
+
+@pytest.mark.parametrize("gone", ["moved", "deleted"])
+def test_updates_of_a_page_that_had_the_channel_before_are_not_served(client, make_live_page, gone):
+    members = make_live_page(title="Members", channel_id="shared")
+    PageViewRestriction.objects.create(page=members, restriction_type="login")
+    members.add_live_post(post_value("Members only", message_id="secret"))
+    if gone == "moved":
+        members.channel_id = "members-elsewhere"
+        members.save()
+    else:
+        members.delete()
+    public = make_live_page(title="Public", channel_id="tmp")
+    public.channel_id = "shared"  # the public page takes the id over
+    public.save()
+    public.add_live_post(post_value("Hello all", message_id="hello"))
+
+    response = updates(client, channel_id="shared", since="0")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Members only" not in body and "Hello all" in body
+    # A reader who had the first update gets the page as it is, not the rest of the log.
+    assert "Members only" not in updates(client, channel_id="shared", since="1").content.decode()

@@ -81,6 +81,33 @@ async def test_join_and_leave_change_the_counts(make_backend):
     await presence.aclose()
 
 
+async def test_a_crowd_leaving_at_once_does_not_exhaust_the_redis_pool(
+    redis_url, redis_prefix, caplog
+):
+    # A pool of 10 connections, and 300 readers who close the page in the same moment.
+    host = {"address": redis_url, "max_connections": 10}
+    presence = RedisPresence(host=host, prefix=redis_prefix, ttl=60)
+    members = [f"reader-{n}" for n in range(300)]
+    for member in members:
+        await presence.join("a", member)
+    assert presence.counts(["a"]) == {"a": 300}
+    await asyncio.gather(*(presence.leave("a", member) for member in members))
+    assert presence.counts(["a"]) == {"a": 0}
+    assert "Could not take readers" not in caplog.text
+    await presence.aclose()
+
+
+async def test_a_reader_let_go_without_waiting_is_uncounted_at_once_here(make_backend):
+    # discard() is what a cancelled reader gets: no await, so nothing can stop it half-way.
+    presence = make_backend(ttl=0.5)
+    await presence.join("a", "reader-1")
+    removal = presence.discard("a", "reader-1")
+    await asyncio.sleep(1)  # two TTLs: a member still refreshed by this process would stay
+    assert presence.counts(["a"]) == {"a": 0}
+    assert removal.done()
+    await presence.aclose()
+
+
 async def test_counts_cover_many_channels_and_odd_ids_in_one_call(make_backend):
     presence = make_backend()
     ids = [f"channel-{n}" for n in range(40)] + ["café au lait", "x" * 300, "-100.chat_x"]

@@ -166,11 +166,11 @@ class PublishLogEntry(models.Model):
     def removed_post_ids(self) -> str:
         return " ".join(self.removals)
 
-    def frame(self) -> str:
-        """The frame readers receive for this entry, exactly as stored."""
+    def frame(self, *, renders: dict | None = None) -> str:
+        """The frame readers receive for this entry: as stored, or with other ``renders``."""
         return encode_frame(
             channel_id=self.channel_id,
-            renders=self.renders,
+            renders=self.renders if renders is None else renders,
             removals=self.removals,
             seq=self.seq,
             published_at=self.created_at,

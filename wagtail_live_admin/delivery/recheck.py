@@ -1,15 +1,16 @@
 """Admit open readers again when a page stops being theirs to read.
 
-A reader is admitted when the socket opens. When a page becomes private (a view
-restriction on it or on an ancestor is added or narrowed), is unpublished, moved
-or deleted, the spine asks the publisher, once the change commits, to recheck the
-readers of the channels concerned: with Channels each consumer runs admission again
-for its own user and session, and closes with 4403 or 4404 if it no longer passes.
+A reader is admitted when the socket opens, to the page that has the channel then.
+When a page becomes private (a view restriction on it or on an ancestor is added or
+narrowed), is unpublished, moved or deleted, or its channel id changes, the spine asks
+the publisher, once the change commits, to recheck the readers of the channels
+concerned: with Channels each consumer runs admission again for its own user and
+session, and closes with 4403 or 4404 if it no longer passes.
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_unpublished, post_page_move
 
@@ -61,6 +62,26 @@ def recheck_on_page_moved(sender, instance, parent_page_before, parent_page_afte
         recheck(channels_at_or_below(instance))
 
 
+def note_channel_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    # The channel id the row has before the save; saves that do not write it are skipped.
+    if (
+        raw
+        or instance.pk is None
+        or (update_fields is not None and "channel_id" not in update_fields)
+    ):
+        return
+    saved = sender._default_manager.filter(pk=instance.pk).values_list("channel_id", flat=True)
+    instance._live_channel_before_save = saved.first()
+
+
+def recheck_on_channel_changed(sender, instance, created=False, raw=False, **kwargs):
+    # Readers of the old id were admitted to this page, which no longer has it; readers of
+    # the new id, to a page that had it before. Neither is theirs now: 4404.
+    before = vars(instance).pop("_live_channel_before_save", None)
+    if not (raw or created) and before != instance.channel_id:
+        recheck(channel_id for channel_id in (before, instance.channel_id) if channel_id)
+
+
 def recheck_on_live_page_gone(sender, instance, **kwargs):
     # Unpublished or deleted: its readers get 4404.
     if getattr(instance, "channel_id", None):
@@ -80,8 +101,13 @@ def register_recheck_handlers() -> None:
     post_page_move.connect(recheck_on_page_moved, dispatch_uid=f"{uid}.moved")
     page_unpublished.connect(recheck_on_live_page_gone, dispatch_uid=f"{uid}.unpublished")
     for model in live_page_models():
+        label = model._meta.label
+        pre_save.connect(note_channel_before_save, sender=model, dispatch_uid=f"{uid}.id.{label}")
+        post_save.connect(
+            recheck_on_channel_changed, sender=model, dispatch_uid=f"{uid}.id_changed.{label}"
+        )
         post_delete.connect(
             recheck_on_live_page_gone,
             sender=model,
-            dispatch_uid=f"{uid}.deleted.{model._meta.label}",
+            dispatch_uid=f"{uid}.deleted.{label}",
         )

@@ -52,3 +52,10 @@ def nothing_left_message(seq: int) -> str:
         "Nothing of update #%(seq)s is left to send: the page has changed every post it "
         "carried since. Re-sync the channel to send the page as it is."
     ) % {"seq": seq}
+
+
+def other_page_message(entry) -> str:
+    return _(
+        "Update #%(seq)s was made by a page that no longer has the channel “%(channel_id)s”: "
+        "its readers are another page's now."
+    ) % {"seq": entry.seq, "channel_id": entry.channel_id}

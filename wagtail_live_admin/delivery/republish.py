@@ -2,10 +2,11 @@
 
 A re-push sends an entry's stored payload again as a new entry of its channel
 (trigger "republish", the user, a link to the original), delivered after commit
-like any publish. It never sends what would contradict the page as it is now, so
-these parts are left out: posts hidden or deleted since (their content must not
-reach readers again), posts that a later update already gave readers in a newer
-version, and removals of posts that are shown again.
+like any publish. Only updates of the page that has the channel now are re-pushed.
+It never sends what would contradict the page as it is now, so these parts are
+left out: posts hidden or deleted since (their content must not reach readers
+again), posts that a later update already gave readers in a newer version, and
+removals of posts that are shown again.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from django.utils.translation import gettext as _
 
 from ..live.pages import get_live_page
 from .models import PublishLogEntry
-from .refusals import RepublishRefused, Throttled, not_live_message, nothing_left_message
+from .refusals import (
+    RepublishRefused,
+    Throttled,
+    not_live_message,
+    nothing_left_message,
+    other_page_message,
+)
+from .snapshot import shown_post_ids
 from .spine import Update, publisher_or_refuse, record, send_on_commit
 from .throttle import take_slot
 
@@ -78,7 +86,9 @@ def plan_republish(entry: PublishLogEntry, *, page=None, newest=None) -> Republi
     page = page or get_live_page(original.channel_id)
     if page is None:
         raise RepublishRefused(not_live_message(original.channel_id))
-    shown = {post.id for post in page.get_shown_live_posts()}
+    if original.page_id != page.pk:
+        raise RepublishRefused(other_page_message(original))
+    shown = shown_post_ids(page)
     if newest is None:
         newest = newest_sent_versions(original.channel_id, original.seq)
     plan = RepublishPlan(original, page, renders={}, removals=[])
@@ -202,7 +212,11 @@ def plan_failed(channel_id=None, since=None, *, ids=None) -> list[ChannelPlans]:
             continue
         newest = newest_sent_versions(channel, group[0].seq)
         for entry in group:
-            plan = plan_republish(entry, page=page, newest=newest)
+            try:
+                plan = plan_republish(entry, page=page, newest=newest)
+            except RepublishRefused as exc:
+                plans.skipped.append((entry, str(exc)))
+                continue
             if plan.empty:
                 left_out = "; ".join(f"{post}: {why}" for post, why in plan.left_out.items())
                 reason = _("nothing is left to send (%(left_out)s)") % {"left_out": left_out}

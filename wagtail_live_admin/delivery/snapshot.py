@@ -33,6 +33,15 @@ def current_state(page) -> LiveState:
     return LiveState(seq=seq, posts=fresh.get_shown_live_posts())
 
 
+def shown_post_ids(page) -> set[str]:
+    """The ids of the posts ``page`` shows readers now, from its stored posts (none rendered).
+
+    Taken down means gone: what readers are served again (catch-up, re-publish) is
+    limited to these, so a post hidden or deleted since is in none of it.
+    """
+    return {item["id"] for item in page.live_posts.raw_data if item["value"].get("show", True)}
+
+
 def render_shown_posts(state: LiveState) -> dict:
     """Render every shown post as a frame's ``renders``, oldest first, as frames go."""
     return render_posts(reversed(state.posts))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from ..conf import get_setting
 from ..delivery.models import PublishLogEntry
-from ..delivery.snapshot import current_state, last_seq, render_shown_posts
+from ..delivery.snapshot import current_state, last_seq, render_shown_posts, shown_post_ids
 from ..live.pages import get_live_page
 from ..realtime.admission import can_view
 
@@ -24,12 +24,34 @@ def _snapshot(page) -> dict:
     return {"renders": render_shown_posts(state), "seq": state.seq, "channel_id": page.channel_id}
 
 
+def _frames(entries: list, page) -> str:
+    """The entries' frames as sent, less what the page has taken down since.
+
+    A post is served only if the page shows it now, and only in the last of these
+    frames that renders it: a hidden or deleted post is in none, and an edited one
+    only in its newest version. A reader who applies the frames in order ends where
+    one who received them all did.
+    """
+    shown, served, frames = shown_post_ids(page), set(), []
+    for entry in reversed(entries):
+        renders = {
+            post_id: render
+            for post_id, render in entry.renders.items()
+            if post_id in shown and post_id not in served
+        }
+        served.update(renders)
+        # Each entry encodes its frame as it was sent; join those rather than re-encode.
+        frames.append(entry.frame() if renders == entry.renders else entry.frame(renders=renders))
+    return ",".join(reversed(frames))
+
+
 @require_GET
 def updates(request, channel_id: str) -> HttpResponse:
     """Return the frames after ``?since=<seq>``, or a snapshot when the log no longer has them.
 
     Readers of this endpoint are held to the same rule as the websocket: the page
-    must be live and pass its view restrictions.
+    must be live and pass its view restrictions. Only the updates of the page that
+    has the channel now are served: those of a page that had it before are not.
     """
     try:
         since = int(request.GET.get("since", ""))
@@ -45,15 +67,19 @@ def updates(request, channel_id: str) -> HttpResponse:
         return _error(_("You may not view this page."), 403)
     limit = get_setting("CATCH_UP_MAX_FRAMES")
     entries = list(
-        PublishLogEntry.objects.filter(channel_id=channel_id, seq__gt=since, seq__lte=latest)
+        PublishLogEntry.objects.filter(
+            channel_id=channel_id, page_id=page.pk, seq__gt=since, seq__lte=latest
+        )
         .order_by("seq")
         .only("channel_id", "seq", "renders", "removals", "created_at")[: limit + 1]
     )
+    # Another page's updates in the gap (it had the channel before) make it incomplete.
     complete = since <= latest and len(entries) == latest - since <= limit
     if complete:
-        # Each entry encodes its frame as it was sent; join those rather than re-encode.
-        frames = ",".join(entry.frame() for entry in entries)
-        body = f'{{"channel_id":{json.dumps(channel_id)},"seq":{latest},"frames":[{frames}]}}'
+        body = (
+            f'{{"channel_id":{json.dumps(channel_id)},"seq":{latest},'
+            f'"frames":[{_frames(entries, page)}]}}'
+        )
         response = HttpResponse(body, content_type="application/json")
     else:
         response = JsonResponse({"snapshot": _snapshot(page)})

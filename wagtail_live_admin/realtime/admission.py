@@ -21,11 +21,16 @@ NOT_LIVE = "not_live"
 FORBIDDEN = "forbidden"
 
 
-def refusal(channel_id: str, user=None, session=None) -> str | None:
-    """Return why this reader may not receive ``channel_id``'s updates, or None to admit them."""
+def admit(channel_id: str, user=None, session=None, *, page_id=None):
+    """Return ``(why the reader is turned away, or None; the id of the page they may read)``.
+
+    ``page_id`` is the page the reader was admitted to before: the channel is theirs only
+    while that page has it. Once another page takes the id, they are NOT_LIVE for it,
+    whoever may read the other page.
+    """
     page = get_live_page(channel_id)
-    if page is None:
-        return NOT_LIVE
+    if page is None or (page_id is not None and page.pk != page_id):
+        return NOT_LIVE, None
     if not can_view(page, user, session):
-        return FORBIDDEN
-    return None
+        return FORBIDDEN, None
+    return None, page.pk

@@ -1,6 +1,6 @@
 """``LiveConsumer``: one reader's websocket on a live page's channel.
 
-It is thin: it admits the reader (``access.refusal``, the rule the catch-up endpoint
+It is thin: it admits the reader (``admission.admit``, the rule the catch-up endpoint
 follows too), joins the channel's group, counts the reader (``presence``) and forwards
 frames that the publisher encoded once. It writes nothing to the database and renders
 nothing. When a page's privacy or publication changes, ``recheck`` asks its readers'
@@ -17,13 +17,16 @@ import json
 import logging
 import uuid
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
 from ..conf import get_setting
 from . import fanout
-from .admission import FORBIDDEN, NOT_LIVE, refusal
+from .admission import FORBIDDEN, NOT_LIVE, admit
+from .backlog import Backlog
 from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
 from .presence import get_presence
@@ -36,13 +39,15 @@ CLOSE_FORBIDDEN = 4403  # the reader may not view the page
 CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
 CLOSE_TOO_MANY = 4429  # the client's address holds MAX_CONNECTIONS_PER_CLIENT sockets already
 CLOSE_LAYER_LOST = fanout.CLOSE_LAYER_LOST  # 4503: the process lost the layer; reconnect
+CLOSE_TOO_SLOW = 4408  # more than MAX_UNSENT_BYTES of updates wait for the reader; reconnect
 
 _REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
 
 
-def _admission(channel_id: str, scope) -> int | None:
-    """Return the close code that refuses this reader, or None to admit them."""
-    return _REFUSAL_CODES.get(refusal(channel_id, scope.get("user"), scope.get("session")))
+def _admission(channel_id: str, scope, page_id=None) -> tuple[int | None, int | None]:
+    """Return the close code that refuses this reader (None to admit them) and their page's id."""
+    reason, page_id = admit(channel_id, scope.get("user"), scope.get("session"), page_id=page_id)
+    return _REFUSAL_CODES.get(reason), page_id
 
 
 def _parse_client_frame(text_data: str | None, limit: int):
@@ -62,12 +67,39 @@ def _parse_client_frame(text_data: str | None, limit: int):
 class LiveConsumer(AsyncWebsocketConsumer):
     channel_id = None
     group_name = None
+    # The page the reader was admitted to: the channel is theirs only while it has it.
+    page_id = None
     # The address counted against WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT, while counted.
     counted_address = None
     # Channels gives a consumer a layer channel, and a receive waiting on it, only when
     # this alias names a configured layer: a reader needs neither (see ``fanout``).
     channel_layer_alias = None
-    _recheck_lock = None
+    # The bytes of updates the server holds for this reader's socket (``backlog``).
+    _backlog: Backlog | None = None
+    _admitting: asyncio.Task | None = None
+    _released = False
+    # The verdict of the latest admission again: updates that arrive meanwhile wait for it.
+    _verdict: asyncio.Future | None = None
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # However the reader goes: closed, or this instance cancelled or killed by the
+            # server (daphne does so to an instance that outlives its client by 10 seconds).
+            self._release()
+            self._uncount()
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections, in the database thread, before every
+        # handler. Admission closes them itself (database_sync_to_async), and the other
+        # handlers touch no database: a client's leaving must not queue behind a burst
+        # of other sockets' admissions.
+        await getattr(self, get_handler_name(message))(message)
+
+    async def websocket_disconnect(self, message):
+        await self.disconnect(message["code"])
+        raise StopConsumer()
 
     async def connect(self):
         self.channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
@@ -82,27 +114,47 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_TOO_MANY)
             return
         self.counted_address = address
-        try:
-            await self._admit()
-        except BaseException:
-            # No disconnect() follows a connect() that raised: uncount the socket here.
-            self._uncount()
-            raise
+        # Admission waits for the database thread, behind other sockets' admissions: it
+        # runs beside this consumer's messages, so that a client who leaves meanwhile
+        # (websocket.disconnect) cancels it rather than waits for it.
+        self._admitting = asyncio.create_task(self._admit())
 
     async def _admit(self) -> None:
-        code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
+        try:
+            code, self.page_id = await database_sync_to_async(_admission)(
+                self.channel_id, self.scope
+            )
+            # asgiref finishes a database call that had started when it was cancelled.
+            if self._released:
+                return
+            if code is None:
+                await self._join()
+        except Exception:
+            logger.exception("Could not admit a live socket on channel %r.", self.channel_id)
+            self._release()
+            self._uncount()
+            await self.close()  # before accept: the handshake fails, and live.js tries again
+            return
         if code is not None:
             await self._refuse(code)
-            return
+        else:
+            await self.accept()
+
+    async def _join(self) -> None:
         # Join before accepting, so no update falls between the two, and so that an
         # open socket is a counted one.
         self.group_name = live_group_name(self.channel_id)
         self.channel_layer = get_channel_layer()
         # The reader's name in presence counts, unique across processes.
         self.channel_name = f"live-reader.{uuid.uuid4().hex}"
+        self._backlog = Backlog(self.base_send)
+        self._unsent_limit = get_setting("MAX_UNSENT_BYTES")
         await fanout.join(self.channel_layer, self.group_name, self)
-        await self._presence("join")
-        await self.accept()
+        try:
+            await get_presence().join(self.channel_id, self.channel_name)
+        except Exception as exc:
+            # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
+            logger.warning("Presence join failed on channel %r: %r", self.channel_id, exc)
 
     async def _refuse(self, code: int) -> None:
         # A close before accept reaches the browser as HTTP 403 without a code:
@@ -114,24 +166,38 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self._leave()
         self._uncount()
 
-    async def _leave(self) -> None:
-        """Stop receiving the channel's updates and stop counting as its reader."""
+    def _release(self) -> list[asyncio.Task]:
+        """Take the reader out of its group and presence, at once; stop its admission.
+
+        Synchronous, so that no cancellation stops it half-way. Returns the writes still
+        on their way (Redis, the process leaving the group), for a caller that may wait.
+        """
+        self._released = True
+        pending = []
+        admitting = self._admitting
+        if admitting is not None and admitting is not asyncio.current_task():
+            admitting.cancel()
         if self.group_name is not None:
             group_name, self.group_name = self.group_name, None
-            await self._presence("leave")
-            await fanout.leave(self.channel_layer, group_name, self)
+            pending.append(fanout.discard(self.channel_layer, group_name, self))
+            try:
+                pending.append(get_presence().discard(self.channel_id, self.channel_name))
+            except Exception as exc:
+                # Not counted any longer by this process, the member expires within one TTL.
+                logger.warning("Presence leave failed on channel %r: %r", self.channel_id, exc)
+        return [task for task in pending if task is not None]
 
     def _uncount(self) -> None:
+        # The socket counts against its address until it is closed, whatever closed it.
         if self.counted_address is not None:
             open_sockets.remove(self.counted_address)
             self.counted_address = None
 
-    async def _presence(self, action: str) -> None:
-        # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
-        try:
-            await getattr(get_presence(), action)(self.channel_id, self.channel_name)
-        except Exception as exc:
-            logger.warning("Presence %s failed on channel %r: %r", action, self.channel_id, exc)
+    async def _leave(self) -> None:
+        """Stop receiving the channel's updates and stop counting as its reader."""
+        for task in self._release():
+            # Shielded: these writes serve other readers too, and need no waiting reader.
+            await asyncio.shield(task)
 
     async def websocket_receive(self, message):
         # Channels' own reads message["bytes"] when "text" is None, a KeyError on a
@@ -149,21 +215,52 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def live_update(self, event):
         """Forward an update frame, encoded once by the publisher, to this reader."""
-        if self.group_name is not None:  # not after a recheck turned the reader away
-            await self.send(text_data=event["frame"])
+        if self._verdict is not None and not self._verdict.done():
+            # Admission runs again, asked before this update: the update waits for it.
+            await asyncio.shield(self._verdict)
+        if self.group_name is None:  # not after a recheck turned the reader away
+            return
+        frame = event["frame"]
+        size = len(frame)  # JSON with ASCII only: its length is its size in bytes
+        if self._backlog.over(size, self._unsent_limit):
+            await self._fell_behind()
+            return
+        self._backlog.sending(size)
+        try:
+            await self.send(text_data=frame)
+        finally:
+            self._backlog.sent(size)
+
+    async def _fell_behind(self) -> None:
+        # Out of the group first: the updates on their way stop here. Its page reconnects
+        # and catches up over HTTP; until then nothing more piles up for it.
+        self._release()
+        logger.info(
+            "Closing a live socket on channel %r: %s bytes of updates wait for it "
+            "(WAGTAIL_LIVE_MAX_UNSENT_BYTES).",
+            self.channel_id,
+            self._backlog.unsent,
+        )
+        await self.close(code=CLOSE_TOO_SLOW)
 
     async def live_recheck(self, event):
-        """Run admission again (the page's privacy or publication changed); close if refused."""
-        # The fan-out runs each event's handler as a task of its own, so two rechecks of
-        # one change may overlap: one at a time, and the second finds the reader gone.
-        if self._recheck_lock is None:
-            self._recheck_lock = asyncio.Lock()
-        async with self._recheck_lock:
+        """Run admission again (the page changed privacy, state or channel); close if refused."""
+        # The fan-out runs each event's handler as a task of its own: rechecks take turns,
+        # in the order they came, and the updates behind them wait for the last verdict.
+        previous, verdict = self._verdict, asyncio.get_running_loop().create_future()
+        self._verdict = verdict
+        try:
+            if previous is not None:
+                await asyncio.shield(previous)
             if self.group_name is None:
                 return
-            code = await database_sync_to_async(_admission)(self.channel_id, self.scope)
+            code, _ = await database_sync_to_async(_admission)(
+                self.channel_id, self.scope, self.page_id
+            )
             if code is not None:
                 # Leave first: no update queued behind this event reaches the reader.
-                await self._leave()
+                self._release()
                 logger.info("Closing a live socket on channel %r with %s.", self.channel_id, code)
                 await self.close(code=code)
+        finally:
+            verdict.set_result(None)

@@ -188,17 +188,37 @@ async def join(layer, group: str, consumer) -> None:
     local.consumers[consumer] = None
 
 
-async def leave(layer, group: str, consumer) -> None:
-    """Stop delivering ``group`` to ``consumer``; the last local reader takes the process out."""
+# Groups on their way out, kept from the garbage collector until they are out.
+_stopping: set[asyncio.Task] = set()
+
+
+def discard(layer, group: str, consumer) -> asyncio.Task | None:
+    """Stop delivering ``group`` to ``consumer`` at once; the last reader takes the process out.
+
+    Synchronous, so that a reader whose task is cancelled is still let go. Returns the
+    task that takes the process out of the group, when this was its last reader.
+    """
     groups = _groups()
     key = (id(layer), group)
     local = groups.get(key)
     if local is None or consumer not in local.consumers:
-        return
+        return None
     del local.consumers[consumer]
-    if not local.consumers:
-        del groups[key]
-        await local.stop()
+    if local.consumers:
+        return None
+    del groups[key]
+    task = asyncio.ensure_future(local.stop())
+    _stopping.add(task)
+    task.add_done_callback(_stopping.discard)
+    return task
+
+
+async def leave(layer, group: str, consumer) -> None:
+    """``discard``, and wait until the process is out of the group if it was the last reader."""
+    task = discard(layer, group, consumer)
+    if task is not None:
+        # Shielded: a reader cancelled now must not leave the process half out.
+        await asyncio.shield(task)
 
 
 def local_readers(layer, group: str) -> int:

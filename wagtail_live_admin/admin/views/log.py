@@ -3,6 +3,7 @@
 import re
 
 from django.db import connections
+from django.db.models import F
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,16 @@ from ..filters import PublishLogFilterSet
 from ..permissions import can_republish
 from .base import LiveViewMixin, RefreshingResultsMixin, admin_url
 from .log_table import PublishLogTable, RepublishColumn, log_entries
+
+# What makes a spreadsheet read a CSV cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Return a CSV cell that no spreadsheet runs: text that starts like a formula gets a ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class StatusColumn(Column):
@@ -106,7 +117,7 @@ class PublishLogView(LiveViewMixin, RefreshingResultsMixin, ReportView):
         "channel_id",
         "seq",
         "page_id",
-        "page.title",
+        "page_title",
         "status",
         "trigger",
         "attempts",
@@ -124,15 +135,22 @@ class PublishLogView(LiveViewMixin, RefreshingResultsMixin, ReportView):
         "channel_id": _("Channel"),
         "seq": _("Sequence number"),
         "page_id": _("Page ID"),
-        "page.title": _("Page"),
+        "page_title": _("Page"),
         "rendered_post_ids": _("Rendered posts"),
         "removed_post_ids": _("Removed posts"),
         "republish_of_id": _("Re-publish of"),
     }
 
     def get_base_queryset(self):
-        # Everything a row shows comes with the rows: the query count stays flat.
-        return log_entries()
+        # Everything a row shows comes with the rows: the query count stays flat. The
+        # title for exports: empty, not an error, once the page is deleted.
+        return log_entries().annotate(page_title=F("page__title"))
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        # Titles, errors and ids come from editors and from outside. Wagtail already
+        # makes XLSX cells text; in CSV a cell's first character decides.
+        return neutralise(value) if export_format == self.FORMAT_CSV else value
 
     def get_header_buttons(self):
         buttons = super().get_header_buttons()

@@ -4,7 +4,7 @@ A member is one reader's socket (the consumer's channel name). Each member carri
 expiry, ``ttl`` seconds ahead; counting drops the expired ones first. One asyncio task
 per process keeps this process's members alive and samples the counts for the trend,
 so a process that dies stops being counted within one TTL, and no socket needs a timer
-of its own.
+of its own. Readers who leave are taken out in batches, one write at a time.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -53,6 +54,9 @@ class PresenceBackend:
         self._local_lock = threading.Lock()
         self._refresher: asyncio.Task | None = None
         self._failing = False
+        # Per event loop: the readers who left and are still counted in the store, and
+        # the task that takes them out.
+        self._leaving: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def join(self, channel_id: str, member: str) -> None:
         """Count ``member`` (a consumer's channel name) as a reader of ``channel_id``."""
@@ -63,14 +67,45 @@ class PresenceBackend:
         await self._add(channel_id, member)
 
     async def leave(self, channel_id: str, member: str) -> None:
-        """Stop counting ``member`` as a reader of ``channel_id``."""
+        """Stop counting ``member`` as a reader of ``channel_id``; return once the store says so."""
+        # Shielded: the write serves every reader who left meanwhile, not just this one.
+        await asyncio.shield(self.discard(channel_id, member))
+
+    def discard(self, channel_id: str, member: str) -> asyncio.Task:
+        """Stop counting ``member`` at once; return the task that takes it out of the store.
+
+        Synchronous, so that a reader whose task is cancelled mid-way is still let go:
+        from here on this process no longer refreshes the member, so it expires within one
+        TTL even if the write never happens. Readers who leave together (a crowd closing
+        the page) are taken out in one write, not one connection each.
+        """
         with self._local_lock:
             members = self._local.get(channel_id)
             if members is not None:
                 members.discard(member)
                 if not members:
                     del self._local[channel_id]
-        await self._remove(channel_id, member)
+        loop = asyncio.get_running_loop()
+        pending, task = self._leaving.get(loop, ({}, None))
+        pending.setdefault(channel_id, set()).add(member)
+        if task is None or task.done():
+            task = loop.create_task(self._remove_leavers(pending))
+        self._leaving[loop] = (pending, task)
+        return task
+
+    async def _remove_leavers(self, pending: dict[str, set[str]]) -> None:
+        # Whoever leaves while a write is on its way goes in the next one.
+        while pending:
+            batch = {channel_id: pending.pop(channel_id) for channel_id in list(pending)}
+            try:
+                await self._remove(batch)
+            except Exception as exc:
+                logger.warning(
+                    "Could not take readers who left out of the live subscriber counts "
+                    "(%s of them; they drop out within the TTL): %r",
+                    sum(map(len, batch.values())),
+                    exc,
+                )
 
     def counts(self, channel_ids: Iterable[str]) -> dict[str, int]:
         """Return the number of live readers of each channel (0 for a channel with none)."""
@@ -105,7 +140,8 @@ class PresenceBackend:
     async def _add(self, channel_id: str, member: str) -> None:
         raise NotImplementedError
 
-    async def _remove(self, channel_id: str, member: str) -> None:
+    async def _remove(self, members: dict[str, set[str]]) -> None:
+        """Take these members (channel id: members) out of the counts."""
         raise NotImplementedError
 
     async def _refresh(self, members: dict[str, set[str]]) -> None:
@@ -171,7 +207,10 @@ class PresenceBackend:
             # A reader who left while the refresh was on its way may have been
             # written back: take them out again.
             current = self._snapshot()
+            gone = {}
             for channel_id, members in snapshot.items():
-                for member in members - current.get(channel_id, set()):
-                    await self._remove(channel_id, member)
+                if left := members - current.get(channel_id, set()):
+                    gone[channel_id] = left
+            if gone:
+                await self._remove(gone)
         await self._sample(time.time())

@@ -30,12 +30,14 @@ class MemoryPresence(PresenceBackend):
         with self._lock:
             self._members.setdefault(channel_id, {})[member] = time.time() + self.ttl
 
-    async def _remove(self, channel_id: str, member: str) -> None:
+    async def _remove(self, members: dict[str, set[str]]) -> None:
         with self._lock:
-            members = self._members.get(channel_id, {})
-            members.pop(member, None)
-            if not members:
-                self._members.pop(channel_id, None)
+            for channel_id, names in members.items():
+                counted = self._members.get(channel_id, {})
+                for name in names:
+                    counted.pop(name, None)
+                if not counted:
+                    self._members.pop(channel_id, None)
 
     async def _refresh(self, members: dict[str, set[str]]) -> None:
         expiry = time.time() + self.ttl

@@ -134,8 +134,11 @@ class RedisPresence(PresenceBackend):
             self._write(pipe, {channel_id: {member}})
             await pipe.execute()
 
-    async def _remove(self, channel_id: str, member: str) -> None:
-        await self._client().zrem(self.members_key(channel_id), member)
+    async def _remove(self, members: dict[str, set[str]]) -> None:
+        async with self._client().pipeline(transaction=False) as pipe:
+            for channel_id, names in members.items():
+                pipe.zrem(self.members_key(channel_id), *names)
+            await pipe.execute()
 
     async def _refresh(self, members: dict[str, set[str]]) -> None:
         async with self._client().pipeline(transaction=False) as pipe:
