@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
+from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -42,7 +44,7 @@ new MutationObserver(() => {
 # whether the form still differs from its last snapshot (taken 2 s after load,
 # and after each autosave), i.e. whether an autosave is still to come.
 AUTOSAVE_TRACKER = """
-window.__autosave = {running: 0, last: 0};
+window.__autosave = {running: 0, last: 0, paused: false};
 for (const [event, step] of [
   ["w-autosave:save", 1], ["w-autosave:success", -1], ["w-autosave:error", -1],
 ]) {
@@ -51,14 +53,16 @@ for (const [event, step] of [
     window.__autosave.last = performance.now();
   });
 }
+// Wagtail pauses autosave for good once someone else saved a newer version.
+document.addEventListener("w-autosave:deactivated", () => { window.__autosave.paused = true; });
 """
 AUTOSAVE_DONE = """() => {
   const form = document.querySelector("[data-edit-form]");
   const unsaved = window.wagtail.app.getControllerForElementAndIdentifier(form, "w-unsaved");
   const snapshot = unsaved && unsaved.initialFormData;
-  const { running, last } = window.__autosave;
-  return Boolean(snapshot) && snapshot === unsaved.formData
-    && running === 0 && performance.now() - last > 300;
+  const { running, last, paused } = window.__autosave;
+  const saved = paused || (Boolean(snapshot) && snapshot === unsaved.formData);
+  return saved && running === 0 && performance.now() - last > 300;
 }"""
 
 
@@ -116,6 +120,7 @@ class Editor:
         context.add_init_script(AUTOSAVE_TRACKER)
         self.page = context.new_page()
         self.base_url = base_url
+        self.dialogs: list[str] = []  # the text of each dialog publish() went through
 
     def log_in(self, username: str, password: str) -> None:
         self.page.goto(f"{self.base_url}/admin/login/")
@@ -183,12 +188,23 @@ class Editor:
         expect(post).to_be_hidden()
 
     def publish(self) -> None:
+        """Publish through the footer menu, and through Wagtail's "saved a new version"
+        dialog when it asks (someone else saved since this editor opened the page)."""
         self.page.wait_for_function(AUTOSAVE_DONE)
         self.page.get_by_role("button", name="More actions", exact=True).click()
         self.page.get_by_role("button", name="Publish", exact=True).click()
-        expect(self.page.locator(".messages .success")).to_contain_text(
-            "has been published", timeout=PUBLISH_TIMEOUT_MS
-        )
+        published = self.page.locator(".messages .success")
+        # The dialog's button says what it goes on with ("Publish").
+        proceed = self.page.locator("#w-save-confirmation-dialog [data-w-dialog-target=confirm]")
+        expect(published.or_(proceed).first).to_be_visible(timeout=PUBLISH_TIMEOUT_MS)
+        if proceed.is_visible():
+            self.dialogs.append(self.page.locator("#w-save-confirmation-dialog").inner_text())
+            proceed.click()
+        expect(published).to_contain_text("has been published", timeout=PUBLISH_TIMEOUT_MS)
+
+    def messages(self) -> list[str]:
+        """The admin's messages on the page shown now (after a publish: the explorer)."""
+        return self.page.locator(".messages li").all_inner_texts()
 
 
 @contextlib.contextmanager
@@ -204,3 +220,16 @@ def explained_failure(server, directory, **pages: Page):
                 print(f"Screenshot of the {name}'s page ({page.url}): {path}")
         print(f"daphne's log:\n{server.output()}")
         raise
+
+
+def in_thread(function, *args):
+    """Run database work from a test body (Playwright's loop makes Django refuse it there)."""
+
+    def run():
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

@@ -6,7 +6,8 @@
  *   [data-live-page]        data-live-ws-path: the websocket path of the channel
  *                           data-live-updates-url: the catch-up endpoint ("" for none)
  *                           data-live-seq: the seq the rendered posts stand at
- *   #live-posts             the posts, newest first by data-created
+ *   #live-posts             the posts: pinned ones (data-pinned) first, newest first
+ *                           by data-created
  *   [data-live-status]      connecting | live | reconnecting (labels in data-label-*)
  * Each applied frame is dispatched as a "live:update" event on [data-live-page].
  *
@@ -42,9 +43,15 @@
       if (label) statusEl.textContent = label;
     }
 
-    function createdOf(wrapper) {
+    // Where a post stands: pinned posts first, then newest first.
+    function rankOf(wrapper) {
       const post = wrapper.querySelector(".live-post");
-      return (post && Date.parse(post.dataset.created)) || 0;
+      const created = (post && Date.parse(post.dataset.created)) || 0;
+      return [post && post.hasAttribute("data-pinned") ? 1 : 0, created];
+    }
+
+    function isAbove(a, b) {
+      return a[0] !== b[0] ? a[0] > b[0] : a[1] > b[1];
     }
 
     function wrapperOf(postId) {
@@ -55,9 +62,9 @@
     }
 
     function place(wrapper) {
-      const created = createdOf(wrapper);
+      const rank = rankOf(wrapper);
       for (const other of container.children) {
-        if (other !== wrapper && createdOf(other) < created) {
+        if (other !== wrapper && isAbove(rank, rankOf(other))) {
           container.insertBefore(wrapper, other);
           return;
         }
