@@ -166,16 +166,8 @@ class Editor:
         self._type_text(content, text, replace=True)
 
     def _type_text(self, content, text: str, *, replace: bool = False) -> None:
-        editor = content.get_by_role("textbox")  # Draftail's contenteditable
-        editor.click()
-        expect(editor).to_be_focused()
-        if replace:
-            self.page.keyboard.press("ControlOrMeta+A")
-        self.page.keyboard.type(text)
-        # Draftail copies its state into the form's hidden input a moment later:
-        # publishing before that would send the old text.
         form_value = content.locator("[data-streamfield-child] input[type=hidden][name$='-value']")
-        expect(form_value.first).to_have_value(re.compile(re.escape(json.dumps(text))))
+        type_rich_text(self.page, content, form_value.first, text, replace=replace)
 
     def set_shown(self, post_id: str, shown: bool) -> None:
         self._post(post_id).get_by_label("Show", exact=True).set_checked(shown)
@@ -205,6 +197,87 @@ class Editor:
     def messages(self) -> list[str]:
         """The admin's messages on the page shown now (after a publish: the explorer)."""
         return self.page.locator(".messages li").all_inner_texts()
+
+
+def type_rich_text(page: Page, container, form_value, text: str, *, replace=False) -> None:
+    """Type ``text`` into the Draftail editor in ``container`` (``replace``: all of it)."""
+    editor = container.get_by_role("textbox")  # Draftail's contenteditable
+    editor.click()
+    expect(editor).to_be_focused()
+    if replace:
+        page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type(text)
+    # Draftail copies its state into the form's hidden input a moment later:
+    # submitting before that would send the old text.
+    expect(form_value).to_have_value(re.compile(re.escape(json.dumps(text))))
+
+
+class Composer:
+    """An editor on a channel's page in the Live admin, posting with the composer.
+
+    The list of posts follows the channel over its socket (composer.js): the driver
+    waits for that socket before it acts.
+    """
+
+    def __init__(self, editor: Editor):
+        self.page = editor.page
+        self.base_url = editor.base_url
+        self.websocket_urls: list[str] = []
+        self.page.on("websocket", lambda socket: self.websocket_urls.append(socket.url))
+        self.status = self.page.locator("#live-composer-status")
+        self.rows = self.page.locator("#live-composer-posts > li[data-post-id]")
+
+    def open(self, channel_id: str) -> None:
+        self.page.goto(f"{self.base_url}/admin/live/channels/{channel_id}/")
+        expect(self.page.locator("[data-live-composer]")).to_have_attribute(
+            "data-live-state", "live"
+        )
+        self.page.evaluate("window.__noReload = 1")
+
+    def row(self, post_id: str):
+        return self.page.locator(f'#live-composer-posts > li[data-post-id="{post_id}"]')
+
+    def row_ids(self) -> list[str]:
+        return self.rows.evaluate_all("rows => rows.map(row => row.dataset.postId)")
+
+    def post(self, text: str) -> str:
+        """Write ``text`` and click "Post now"; return the new post's id."""
+        before = set(self.row_ids())
+        form = self.page.locator("#live-composer-form")
+        field = form.locator("[data-contentpath=text]")
+        type_rich_text(self.page, field, form.locator("input[name=text]"), text)
+        form.get_by_role("button", name="Post now").click()
+        expect(self.status).to_have_text("Posted.")
+        expect(self.rows).to_have_count(len(before) + 1)
+        [post_id] = set(self.row_ids()) - before
+        return post_id
+
+    def edit(self, post_id: str, text: str) -> None:
+        row = self.row(post_id)
+        row.get_by_role("button", name="Edit").click()
+        form = row.locator("form.live-composer-edit")
+        value = form.locator(f'input[name="edit-{post_id}-text"]')
+        type_rich_text(
+            self.page, form.locator("[data-contentpath=text]"), value, text, replace=True
+        )
+        form.get_by_role("button", name="Save").click()
+        expect(self.status).to_contain_text("Saved.")
+        expect(row.locator("form")).to_have_count(0)
+
+    DONE = {"Hide": "Hidden", "Show": "Shown", "Pin": "Pinned", "Unpin": "Unpinned"}
+
+    def act(self, post_id: str, action: str) -> None:
+        """Click one of a row's buttons: "Hide", "Show", "Pin" or "Unpin"."""
+        self.row(post_id).get_by_role("button", name=action, exact=True).click()
+        expect(self.status).to_contain_text(self.DONE[action])
+
+    def delete(self, post_id: str) -> None:
+        self.row(post_id).get_by_role("button", name="Delete", exact=True).click()
+        self.row(post_id).get_by_role("button", name="Yes, delete").click()
+        expect(self.row(post_id)).to_have_count(0)
+
+    def assert_not_reloaded(self) -> None:
+        assert self.page.evaluate("window.__noReload") == 1
 
 
 @contextlib.contextmanager

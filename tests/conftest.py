@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import override_settings
 from playwright.sync_api import sync_playwright
@@ -108,6 +109,15 @@ def redis_server():
     server = RedisServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def newsroom(transactional_db):
+    """Two editors who may do anything, Anna and Ben (password "pw"), for browser tests."""
+    return [
+        get_user_model().objects.create_superuser(name, f"{name}@example.com", "pw")
+        for name in ("anna", "ben")
+    ]
 
 
 @pytest.fixture

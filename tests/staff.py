@@ -7,11 +7,14 @@ from django.contrib.auth.models import Group, Permission
 EDITOR = "editor"
 VIEWER = "viewer"  # an editor who may also view the Live dashboard and log
 REPUBLISHER = "republisher"  # ... and re-push updates
+# Wagtail's "Moderators" group: may publish pages (so post with the composer), nothing of ours.
+REPORTER = "reporter"
 SUPERUSER = "superuser"
-LEVELS = [EDITOR, VIEWER, REPUBLISHER, SUPERUSER]
+LEVELS = [EDITOR, VIEWER, REPUBLISHER, REPORTER, SUPERUSER]
 
 _CODENAMES = {
     EDITOR: [],
+    REPORTER: [],
     VIEWER: ["view_publishlogentry"],
     REPUBLISHER: ["view_publishlogentry", "republish_publishlogentry"],
 }
@@ -23,7 +26,7 @@ def make_staff(level: str, username: str | None = None):
     if level == SUPERUSER:
         return User.objects.create_superuser(username, f"{username}@example.com", "password")
     user = User.objects.create_user(username, f"{username}@example.com", "password")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name="Moderators" if level == REPORTER else "Editors"))
     if _CODENAMES[level]:
         group, _ = Group.objects.get_or_create(name=f"Live {level}s")
         group.permissions.set(

@@ -5,7 +5,6 @@ updates reach readers through a Redis layer shared with daphne), and a reader's 
 """
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from tests.chromium import Editor, Reader, explained_failure, in_thread, new_context
@@ -27,18 +26,12 @@ def served(shared_redis, daphne):
 
 
 @pytest.fixture
-def accounts(transactional_db):
-    for name in ("anna", "ben"):
-        get_user_model().objects.create_superuser(name, f"{name}@example.com", "pw")
-
-
-@pytest.fixture
 def page_url(served, fresh_live_page):
     return served.url + fresh_live_page.get_url_parts()[2]
 
 
 @pytest.fixture
-def browser(served, page_url, accounts, chromium):
+def browser(served, page_url, newsroom, chromium):
     return chromium
 
 

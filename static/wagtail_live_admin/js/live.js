@@ -7,7 +7,9 @@
  *                           data-live-updates-url: the catch-up endpoint ("" for none)
  *                           data-live-seq: the seq the rendered posts stand at
  *   #live-posts             the posts: pinned ones (data-pinned) first, newest first
- *                           by data-created
+ *                           by data-created. Without it the script only follows the
+ *                           channel and dispatches its events (the Live admin's
+ *                           composer does so, and never shows a frame's HTML).
  *   [data-live-status]      connecting | live | reconnecting (labels in data-label-*)
  * Each applied frame is dispatched as a "live:update" event on [data-live-page].
  *
@@ -28,7 +30,7 @@
     const statusEl = root.querySelector("[data-live-status]");
     const path = root.dataset.liveWsPath;
     const updatesUrl = root.dataset.liveUpdatesUrl;
-    if (!container || !path) return;
+    if (!path) return;
 
     let failures = 0;
     let lastSeq = Number.parseInt(root.dataset.liveSeq, 10) || 0;
@@ -83,17 +85,19 @@
     }
 
     function applyFrame(frame) {
-      for (const [postId, render] of Object.entries(frame.renders || {})) {
-        applyRender(postId, render);
+      if (container) {
+        for (const [postId, render] of Object.entries(frame.renders || {})) {
+          applyRender(postId, render);
+        }
+        for (const postId of frame.removals || []) wrapperOf(String(postId))?.remove();
       }
-      for (const postId of frame.removals || []) wrapperOf(String(postId))?.remove();
       if (typeof frame.seq === "number") lastSeq = Math.max(lastSeq, frame.seq);
       root.dispatchEvent(new CustomEvent("live:update", { detail: frame }));
     }
 
     function applySnapshot(snapshot) {
       const keep = new Set(Object.keys(snapshot.renders || {}));
-      for (const post of container.querySelectorAll(".live-post[data-post-id]")) {
+      for (const post of container?.querySelectorAll(".live-post[data-post-id]") || []) {
         if (!keep.has(post.dataset.postId)) post.closest(".live-post-wrapper")?.remove();
       }
       applyFrame({ ...snapshot, removals: [] });
