@@ -1,6 +1,7 @@
 """Build live posts the way editors, receivers and the StreamField make them."""
 
 import functools
+import json
 import re
 import uuid
 from html import unescape
@@ -105,6 +106,13 @@ def remove_post(page, post_id: str) -> None:
             del page.live_posts[index]
             return
     raise KeyError(post_id)
+
+
+def composer_text(text: str) -> str:
+    """The composer's "Text" field (Draftail) as the browser posts it: one paragraph."""
+    block = {"key": "k1", "type": "unstyled", "depth": 0, "text": text}
+    block.update(inlineStyleRanges=[], entityRanges=[])
+    return json.dumps({"blocks": [block], "entityMap": {}})
 
 
 @functools.cache

@@ -4,26 +4,18 @@ Through the Django test client, as htmx calls them; who may call them is in
 test_url_permissions.py.
 """
 
-import json
 import re
 
 import pytest
 from wagtail.models import PageLogEntry
 
-from tests.posts import post_value
+from tests.posts import composer_text, post_value
 from tests.staff import REPORTER, VIEWER, make_staff
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.live import operations
 from wagtail_live_admin.models import PublishLogEntry
 
 pytestmark = pytest.mark.django_db
-
-
-def draftail(text: str) -> str:
-    """The composer's "Text" field as Draftail posts it."""
-    block = {"key": "k1", "type": "unstyled", "depth": 0, "text": text}
-    block.update(inlineStyleRanges=[], entityRanges=[])
-    return json.dumps({"blocks": [block], "entityMap": {}})
 
 
 @pytest.fixture
@@ -48,7 +40,7 @@ def row_ids(response) -> list[str]:
 def test_post_now_publishes_the_post_and_records_it_as_the_composers(
     client, reporter, live_page, posts_url
 ):
-    response = client.post(f"{posts_url}new/", {"text": draftail("Kick-off"), "embed": ""})
+    response = client.post(f"{posts_url}new/", {"text": composer_text("Kick-off"), "embed": ""})
     html = response.content.decode()
     assert response.status_code == 200 and "Posted." in html
     page = LiveBlogPage.objects.get(pk=live_page.pk)
@@ -64,7 +56,7 @@ def test_post_now_publishes_the_post_and_records_it_as_the_composers(
 def test_post_now_with_nothing_to_post_says_so_and_posts_nothing(
     client, reporter, live_page, posts_url
 ):
-    response = client.post(f"{posts_url}new/", {"text": draftail(""), "embed": ""})
+    response = client.post(f"{posts_url}new/", {"text": composer_text(""), "embed": ""})
     assert "Write some text, or choose an image or an embed URL." in response.content.decode()
     assert not PublishLogEntry.objects.exists()
 
@@ -72,7 +64,7 @@ def test_post_now_with_nothing_to_post_says_so_and_posts_nothing(
 def test_an_embed_url_that_cannot_be_embedded_is_refused_and_the_text_kept(
     client, reporter, live_page, posts_url
 ):
-    data = {"text": draftail("Watch the goal"), "embed": "https://example.invalid/nothing"}
+    data = {"text": composer_text("Watch the goal"), "embed": "https://example.invalid/nothing"}
     response = client.post(f"{posts_url}new/", data)
     html = response.content.decode()
     assert "Cannot find an embed for this URL." in html
@@ -129,7 +121,7 @@ def test_editing_over_someone_elses_change_wins_and_says_so(client, reporter, li
     version = re.search(r'name="edit-[^"]+-version" value="([^"]+)"', opened).group(1)
     content = [{"type": "text", "value": "<p>Score 1-1</p>"}]
     operations.edit_post(live_page, post_id=post_id, content=content)  # someone else
-    data = {f"edit-{post_id}-text": draftail("Score 2-0"), f"edit-{post_id}-version": version}
+    data = {f"edit-{post_id}-text": composer_text("Score 2-0"), f"edit-{post_id}-version": version}
     response = client.post(f"{posts_url}{post_id}/edit/", data)
     assert "Someone else had changed this post since you opened it" in response.content.decode()
     post = LiveBlogPage.objects.get(pk=live_page.pk).live_posts[0]

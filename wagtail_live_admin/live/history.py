@@ -11,8 +11,6 @@ from django.utils.text import Truncator
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
-from .versions import REVISION_BASE_KEY
-
 ADD = "wagtail_live_admin.add_post"
 EDIT = "wagtail_live_admin.edit_post"
 HIDE = "wagtail_live_admin.hide_post"
@@ -40,8 +38,12 @@ def record_live_revision(page, user=None) -> Revision:
     (Wagtail pauses it when the latest revision moves). The revision carries no
     merge base: published again later, it restores this state as it stands.
     """
-    content = page.serializable_data()
-    content.pop(REVISION_BASE_KEY, None)
+    # A live state, not a change of one: no merge base (it is not even worked out).
+    base, page.merge_base = page.merge_base, None
+    try:
+        content = page.serializable_data()
+    finally:
+        page.merge_base = base
     revision = Revision.objects.create(
         content_object=page,
         base_content_type=page.get_base_content_type(),

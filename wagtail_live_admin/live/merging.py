@@ -43,6 +43,9 @@ def merge_posts(base: PostsBase, theirs: list[dict], mine: list[dict]) -> Merge:
             versions[id(item)] = post_version(item)
         return versions[id(item)]
 
+    def same(one: dict, other: dict) -> bool:
+        return one is other or one == other or version(one) == version(other)
+
     merge = Merge(posts=[])
     mine_ids = set()
     for item in mine:
@@ -51,27 +54,27 @@ def merge_posts(base: PostsBase, theirs: list[dict], mine: list[dict]) -> Merge:
             continue
         post_id = item["id"]
         mine_ids.add(post_id)
-        opened, now = base.get(post_id), live.get(post_id)
-        changed_here = opened is None or version(item) != opened
+        opened, now = post_id in base, live.get(post_id)
+        changed_here = not base.holds(item, version)
         if now is None:
-            if opened is not None and not changed_here:
+            if opened and not changed_here:
                 continue  # deleted by others since, untouched here: it stays deleted
-            if opened is not None:
+            if opened:
                 merge.overridden.append(post_id)  # edited here, deleted elsewhere
             merge.posts.append(item)
-        elif not changed_here or version(item) == version(now):
-            if opened is not None and version(now) != opened:
+        elif not changed_here or same(item, now):
+            if opened and not base.holds(now, version):
                 merge.kept.append(post_id)
             merge.posts.append(now)
         else:
-            if opened is not None and version(now) != opened:
+            if opened and not base.holds(now, version):
                 merge.overridden.append(post_id)
             merge.posts.append(item)
     for post_id, now in live.items():
         if post_id in mine_ids:
             continue
         if post_id in base:  # it was there when the change began: the change deleted it
-            if version(now) != base.get(post_id):
+            if not base.holds(now, version):
                 merge.overridden.append(post_id)
             continue
         merge.kept.append(post_id)  # added by others since
