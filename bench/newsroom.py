@@ -43,29 +43,78 @@ CSRF = "b" * 32  # a CSRF secret of the right length, sent as cookie and header
 WORDS = "words " * 40
 
 
-def _prepare(posts: int):
-    """The page, its posts, and a signed-in editor's session cookie."""
-    from django.contrib.auth import get_user_model
-    from django.test import Client
+def _make_page(posts: int, channel_id: str = CHANNEL_ID):
     from wagtail.models import Page
 
     from tests.posts import post_value
     from tests.testapp.models import LiveBlogPage
 
-    LiveBlogPage.objects.filter(channel_id=CHANNEL_ID).delete()
+    LiveBlogPage.objects.filter(channel_id=channel_id).delete()
     page = LiveBlogPage(title="Newsroom", slug=f"newsroom-{uuid.uuid4().hex[:6]}")
-    page.channel_id = CHANNEL_ID
+    page.channel_id = channel_id
     for number in range(posts):
         page.live_posts.append(("live_post", post_value(f"Post {number} {WORDS}")))
     Page.objects.get(depth=2).add_child(instance=page)
     page.save_revision().publish()
+    return LiveBlogPage.objects.get(pk=page.pk)
+
+
+def _editor_client():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
     User = get_user_model()
     user = User.objects.filter(username="bench-editor").first() or User.objects.create_superuser(
         "bench-editor", "bench@example.com", "bench"
     )
     client = Client()
     client.force_login(user)
-    return LiveBlogPage.objects.get(pk=page.pk), client.cookies["sessionid"].value
+    return client
+
+
+def _prepare(posts: int):
+    """The page, its posts, and a signed-in editor's session cookie."""
+    page = _make_page(posts)
+    return page, _editor_client().cookies["sessionid"].value
+
+
+def list_timings(sizes=(20, 1000), repeats=7) -> list[dict]:
+    """The composer's list (server time in this process, as the admin bench times views):
+    the channel's page, the next slice of older posts, a refresh after one update."""
+    from wagtail_live_admin.live import operations
+
+    client = _editor_client()
+    rows = []
+    for size in sizes:
+        page = _make_page(size, channel_id=f"{CHANNEL_ID}-list-{size}")
+        base = f"/admin/live/channels/{page.channel_id}/"
+        oldest_first = page.live_posts.raw_data[0]
+        since = _seq_of(page.channel_id)
+        from tests.posts import post_value
+
+        operations.add_post(page, post_value("One more"))
+        urls = {
+            "channel page (composer, 20 newest)": base,
+            "next 20 older posts": f"{base}posts/?before_id={oldest_first['id']}"
+            f"&before={urllib.parse.quote(oldest_first['value']['created'])}",
+            "refresh after one update": f"{base}posts/changes/?since={since}",
+        }
+        for view, url in urls.items():
+            client.get(url)  # warm-up
+            samples = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                response = client.get(url)
+                samples.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            rows.append({"view": view, "posts": size, "server_ms": statistics.median(samples)})
+    return rows
+
+
+def _seq_of(channel_id: str) -> int:
+    from wagtail_live_admin.delivery.snapshot import last_seq
+
+    return last_seq(channel_id)
 
 
 def _request(url: str, session: str, data: dict | None = None) -> bytes:
@@ -241,6 +290,24 @@ def run(*, redis_url: str, quick: bool = False) -> list[dict]:
             ],
         )
     )
+    listing = list_timings()
+    smallest = {row["view"]: row["server_ms"] for row in listing if row["posts"] == 20}
+    print(
+        table(
+            "The composer's list: server time (median ms), a page of 20 posts beside 1,000",
+            ["view", "posts", "server ms", "time / 20 posts"],
+            [
+                [
+                    row["view"],
+                    f"{row['posts']:,}",
+                    round(row["server_ms"], 1),
+                    ratio(row["server_ms"], smallest[row["view"]]),
+                ]
+                for row in listing
+            ],
+        )
+    )
+    rows += [{"machine": machine(), **row} for row in listing]
     path = write(
         "newsroom",
         rows,
