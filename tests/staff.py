@@ -7,10 +7,11 @@ from django.contrib.auth.models import Group, Permission
 EDITOR = "editor"
 VIEWER = "viewer"  # an editor who may also view the Live dashboard and log
 REPUBLISHER = "republisher"  # ... and re-push updates
-# Wagtail's "Moderators" group: may publish pages (so post with the composer), nothing of ours.
-REPORTER = "reporter"
 SUPERUSER = "superuser"
-LEVELS = [EDITOR, VIEWER, REPUBLISHER, REPORTER, SUPERUSER]
+LEVELS = [EDITOR, VIEWER, REPUBLISHER, SUPERUSER]  # the Live admin's own permissions
+# Beside them: Wagtail's "Moderators" group, who may publish pages (so post with the
+# composer) and hold nothing of ours.
+REPORTER = "reporter"
 
 _CODENAMES = {
     EDITOR: [],

@@ -148,3 +148,15 @@ def test_a_post_with_more_blocks_than_the_composer_edits_links_to_the_page_edito
     html = client.get(f"{posts_url}{post_id}/").content.decode()
     assert "Edit in the page editor" in html and f"/admin/pages/{live_page.pk}/edit/" in html
     assert f"{post_id}/edit/" not in html
+
+
+def test_the_composer_refuses_to_edit_a_post_with_more_blocks_than_it_edits(
+    client, reporter, live_page, posts_url
+):
+    value = post_value("First paragraph")
+    value["content"].append(("text", value["content"][0].value))
+    post_id = operations.add_post(live_page, value).post["id"]
+    data = {f"edit-{post_id}-text": composer_text("Only this"), f"edit-{post_id}-version": ""}
+    response = client.post(f"{posts_url}{post_id}/edit/", data)
+    assert "edit it in the page editor" in response.content.decode()
+    assert len(LiveBlogPage.objects.get(pk=live_page.pk).live_posts[0].value["content"]) == 2

@@ -28,8 +28,7 @@ def live_state(context, page) -> LiveState:
         or not page.channel_id
         or not getattr(page, "pk", None)
     ):
-        pinned = pinned_post_ids(page)
-        return LiveState(posts=page.get_shown_live_posts(pinned), pinned=pinned)
+        return LiveState(posts=page.get_shown_live_posts(), pinned=pinned_post_ids(page))
     return current_state(page)
 
 

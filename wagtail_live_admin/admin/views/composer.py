@@ -19,7 +19,7 @@ from ...conf import get_setting
 from ...delivery.snapshot import last_seq
 from ...live import operations
 from ...live.pages import get_live_page
-from ..composer import ComposerForm, initial_for
+from ..composer import ComposerForm, editable, initial_for
 from ..permissions import can_compose
 from ..post_rows import Removed, changed_since, older_slice, rows_by_id, rows_for
 from .base import forbidden
@@ -147,13 +147,22 @@ class RowView(ComposerView):
 
 
 class EditView(ComposerView):
+    def not_editable(self, item):
+        # Its other blocks would be lost: the page editor edits such a post.
+        status = _("This post has more than one text, image or embed: edit it in the page editor.")
+        return self.rows(rows_for(self.request, self.page, [item]), status=status)
+
     def get(self, request):
         item = self.item()
+        if not editable(item):
+            return self.not_editable(item)
         form = ComposerForm(initial=initial_for(item), prefix=f"edit-{self.post_id}")
         return self.rows(rows_for(request, self.page, [item]), state={"form": form})
 
     def post(self, request):
         item = self.item()
+        if not editable(item):
+            return self.not_editable(item)
         form = ComposerForm(request.POST, prefix=f"edit-{self.post_id}")
         if not form.is_valid():
             return self.rows(rows_for(request, self.page, [item]), state={"form": form})
