@@ -1,7 +1,7 @@
 """``make bench``: run the benchmarks, print their tables, write bench/results/*.json.
 
 ``python -m bench`` runs them all; ``python -m bench fanout --quick`` (or ``publish_path``,
-``admin``, ``presence``) runs one, ``--quick`` with small sizes for development.
+``admin``, ``presence``, ``newsroom``) runs one, ``--quick`` with small sizes for development.
 """
 
 import argparse
@@ -18,7 +18,7 @@ os.environ.setdefault(
     "DATABASE_URL", f"sqlite:////tmp/wagtail_live_admin_bench_{os.getpid()}.sqlite3"
 )
 
-BENCHES = ("publish_path", "presence", "admin", "fanout")
+BENCHES = ("publish_path", "presence", "admin", "newsroom", "fanout")
 
 
 def main() -> None:
@@ -63,6 +63,10 @@ def main() -> None:
             from bench import admin
 
             admin.run(redis_url=redis_url, quick=args.quick)
+        if "newsroom" in benches:
+            from bench import newsroom
+
+            newsroom.run(redis_url=redis_url, quick=args.quick)
         if "fanout" in benches:
             from bench import fanout
 

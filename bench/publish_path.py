@@ -57,7 +57,8 @@ def _time_package_work(page) -> float:
     page.live_posts.raw_data[index] = {**item, "value": {**item["value"], "content": content}}
     started = time.perf_counter()
     with transaction.atomic():
-        _, change = page._stamp_live_posts(announce=True)
+        row = type(page).objects.filter(pk=page.pk).values_list("live", "live_posts").get()
+        _, change, _ = page._stamp_live_posts((row[0], row[1].get_prep_value()), announce=True)
         get_publisher()(
             sender=type(page),
             channel_id=page.channel_id,

@@ -14,3 +14,7 @@ LOGGING = {
         "channels_redis": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# The page editor posts a field per part of each post: a page of 1,000 posts sends some
+# 12,000 (Django refuses more than 1,000 by default). See docs/how-to/newsroom.md.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = None

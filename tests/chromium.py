@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
+from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -42,7 +44,7 @@ new MutationObserver(() => {
 # whether the form still differs from its last snapshot (taken 2 s after load,
 # and after each autosave), i.e. whether an autosave is still to come.
 AUTOSAVE_TRACKER = """
-window.__autosave = {running: 0, last: 0};
+window.__autosave = {running: 0, last: 0, paused: false};
 for (const [event, step] of [
   ["w-autosave:save", 1], ["w-autosave:success", -1], ["w-autosave:error", -1],
 ]) {
@@ -51,14 +53,16 @@ for (const [event, step] of [
     window.__autosave.last = performance.now();
   });
 }
+// Wagtail pauses autosave for good once someone else saved a newer version.
+document.addEventListener("w-autosave:deactivated", () => { window.__autosave.paused = true; });
 """
 AUTOSAVE_DONE = """() => {
   const form = document.querySelector("[data-edit-form]");
   const unsaved = window.wagtail.app.getControllerForElementAndIdentifier(form, "w-unsaved");
   const snapshot = unsaved && unsaved.initialFormData;
-  const { running, last } = window.__autosave;
-  return Boolean(snapshot) && snapshot === unsaved.formData
-    && running === 0 && performance.now() - last > 300;
+  const { running, last, paused } = window.__autosave;
+  const saved = paused || (Boolean(snapshot) && snapshot === unsaved.formData);
+  return saved && running === 0 && performance.now() - last > 300;
 }"""
 
 
@@ -116,6 +120,7 @@ class Editor:
         context.add_init_script(AUTOSAVE_TRACKER)
         self.page = context.new_page()
         self.base_url = base_url
+        self.dialogs: list[str] = []  # the text of each dialog publish() went through
 
     def log_in(self, username: str, password: str) -> None:
         self.page.goto(f"{self.base_url}/admin/login/")
@@ -161,16 +166,8 @@ class Editor:
         self._type_text(content, text, replace=True)
 
     def _type_text(self, content, text: str, *, replace: bool = False) -> None:
-        editor = content.get_by_role("textbox")  # Draftail's contenteditable
-        editor.click()
-        expect(editor).to_be_focused()
-        if replace:
-            self.page.keyboard.press("ControlOrMeta+A")
-        self.page.keyboard.type(text)
-        # Draftail copies its state into the form's hidden input a moment later:
-        # publishing before that would send the old text.
         form_value = content.locator("[data-streamfield-child] input[type=hidden][name$='-value']")
-        expect(form_value.first).to_have_value(re.compile(re.escape(json.dumps(text))))
+        type_rich_text(self.page, content, form_value.first, text, replace=replace)
 
     def set_shown(self, post_id: str, shown: bool) -> None:
         self._post(post_id).get_by_label("Show", exact=True).set_checked(shown)
@@ -183,12 +180,104 @@ class Editor:
         expect(post).to_be_hidden()
 
     def publish(self) -> None:
+        """Publish through the footer menu, and through Wagtail's "saved a new version"
+        dialog when it asks (someone else saved since this editor opened the page)."""
         self.page.wait_for_function(AUTOSAVE_DONE)
         self.page.get_by_role("button", name="More actions", exact=True).click()
         self.page.get_by_role("button", name="Publish", exact=True).click()
-        expect(self.page.locator(".messages .success")).to_contain_text(
-            "has been published", timeout=PUBLISH_TIMEOUT_MS
+        published = self.page.locator(".messages .success")
+        # The dialog's button says what it goes on with ("Publish").
+        proceed = self.page.locator("#w-save-confirmation-dialog [data-w-dialog-target=confirm]")
+        expect(published.or_(proceed).first).to_be_visible(timeout=PUBLISH_TIMEOUT_MS)
+        if proceed.is_visible():
+            self.dialogs.append(self.page.locator("#w-save-confirmation-dialog").inner_text())
+            proceed.click()
+        expect(published).to_contain_text("has been published", timeout=PUBLISH_TIMEOUT_MS)
+
+    def messages(self) -> list[str]:
+        """The admin's messages on the page shown now (after a publish: the explorer)."""
+        return self.page.locator(".messages li").all_inner_texts()
+
+
+def type_rich_text(page: Page, container, form_value, text: str, *, replace=False) -> None:
+    """Type ``text`` into the Draftail editor in ``container`` (``replace``: all of it)."""
+    editor = container.get_by_role("textbox")  # Draftail's contenteditable
+    editor.click()
+    expect(editor).to_be_focused()
+    if replace:
+        page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type(text)
+    # Draftail copies its state into the form's hidden input a moment later:
+    # submitting before that would send the old text.
+    expect(form_value).to_have_value(re.compile(re.escape(json.dumps(text))))
+
+
+class Composer:
+    """An editor on a channel's page in the Live admin, posting with the composer.
+
+    The list of posts follows the channel over its socket (composer.js): the driver
+    waits for that socket before it acts.
+    """
+
+    def __init__(self, editor: Editor):
+        self.page = editor.page
+        self.base_url = editor.base_url
+        self.websocket_urls: list[str] = []
+        self.page.on("websocket", lambda socket: self.websocket_urls.append(socket.url))
+        self.status = self.page.locator("#live-composer-status")
+        self.rows = self.page.locator("#live-composer-posts > li[data-post-id]")
+
+    def open(self, channel_id: str) -> None:
+        self.page.goto(f"{self.base_url}/admin/live/channels/{channel_id}/")
+        expect(self.page.locator("[data-live-composer]")).to_have_attribute(
+            "data-live-state", "live"
         )
+        self.page.evaluate("window.__noReload = 1")
+
+    def row(self, post_id: str):
+        return self.page.locator(f'#live-composer-posts > li[data-post-id="{post_id}"]')
+
+    def row_ids(self) -> list[str]:
+        return self.rows.evaluate_all("rows => rows.map(row => row.dataset.postId)")
+
+    def post(self, text: str) -> str:
+        """Write ``text`` and click "Post now"; return the new post's id."""
+        before = set(self.row_ids())
+        form = self.page.locator("#live-composer-form")
+        field = form.locator("[data-contentpath=text]")
+        type_rich_text(self.page, field, form.locator("input[name=text]"), text)
+        form.get_by_role("button", name="Post now").click()
+        expect(self.status).to_have_text("Posted.")
+        expect(self.rows).to_have_count(len(before) + 1)
+        [post_id] = set(self.row_ids()) - before
+        return post_id
+
+    def edit(self, post_id: str, text: str) -> None:
+        row = self.row(post_id)
+        row.get_by_role("button", name="Edit").click()
+        form = row.locator("form.live-composer-edit")
+        value = form.locator(f'input[name="edit-{post_id}-text"]')
+        type_rich_text(
+            self.page, form.locator("[data-contentpath=text]"), value, text, replace=True
+        )
+        form.get_by_role("button", name="Save").click()
+        expect(self.status).to_contain_text("Saved.")
+        expect(row.locator("form")).to_have_count(0)
+
+    DONE = {"Hide": "Hidden", "Show": "Shown", "Pin": "Pinned", "Unpin": "Unpinned"}
+
+    def act(self, post_id: str, action: str) -> None:
+        """Click one of a row's buttons: "Hide", "Show", "Pin" or "Unpin"."""
+        self.row(post_id).get_by_role("button", name=action, exact=True).click()
+        expect(self.status).to_contain_text(self.DONE[action])
+
+    def delete(self, post_id: str) -> None:
+        self.row(post_id).get_by_role("button", name="Delete", exact=True).click()
+        self.row(post_id).get_by_role("button", name="Yes, delete").click()
+        expect(self.row(post_id)).to_have_count(0)
+
+    def assert_not_reloaded(self) -> None:
+        assert self.page.evaluate("window.__noReload") == 1
 
 
 @contextlib.contextmanager
@@ -204,3 +293,16 @@ def explained_failure(server, directory, **pages: Page):
                 print(f"Screenshot of the {name}'s page ({page.url}): {path}")
         print(f"daphne's log:\n{server.output()}")
         raise
+
+
+def in_thread(function, *args):
+    """Run database work from a test body (Playwright's loop makes Django refuse it there)."""
+
+    def run():
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

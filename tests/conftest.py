@@ -4,12 +4,15 @@ import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import override_settings
+from playwright.sync_api import sync_playwright
 from wagtail.models import Page
 
+from tests.chromium import launch_chromium
 from tests.servers import DaphneServer, RedisServer
-from tests.services import require_redis
+from tests.services import require_chromium, require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
 from tests.staff import REPUBLISHER, make_staff
 from tests.testapp.models import LiveBlogPage
@@ -110,6 +113,15 @@ def redis_server():
 
 
 @pytest.fixture
+def newsroom(transactional_db):
+    """Two editors who may do anything, Anna and Ben (password "pw"), for browser tests."""
+    return [
+        get_user_model().objects.create_superuser(name, f"{name}@example.com", "pw")
+        for name in ("anna", "ben")
+    ]
+
+
+@pytest.fixture
 def republisher(db):
     """An editor who may view the Live admin and re-push updates."""
     return make_staff(REPUBLISHER)
@@ -154,3 +166,18 @@ def installed_wheel(tmp_path_factory, worker_id):
 def capture(django_capture_on_commit_callbacks):
     """Collect the on-commit callbacks (a publish's send) for the test to run."""
     return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def chromium():
+    """Chromium through Playwright, for one test: list it after the fixtures that write data.
+
+    Playwright's sync API marks its event loop as running in this thread while it is
+    up, and Django then refuses database calls here (``tests.chromium.in_thread``
+    runs them). So the browser starts once the test's data is in.
+    """
+    executable = require_chromium()
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, executable)
+        yield browser
+        browser.close()

@@ -64,7 +64,14 @@ def make_hostile_site(home) -> SimpleNamespace:
 ADMIN_PAGES = {
     "home panel": (lambda site: "/admin/", ["title"]),
     "dashboard": (lambda site: "/admin/live/", ["title"]),
-    "channel page": (lambda site: f"/admin/live/channels/{site.page.channel_id}/", ["title"]),
+    "channel page": (
+        lambda site: f"/admin/live/channels/{site.page.channel_id}/",
+        ["title", "post"],  # the post: its composer row (its excerpt, its sandboxed preview)
+    ),
+    "composer rows": (
+        lambda site: f"/admin/live/channels/{site.page.channel_id}/posts/",
+        ["post"],
+    ),
     "log": (lambda site: "/admin/live/log/", ["title", "channel", "error"]),
     "entry": (lambda site: f"/admin/live/log/{site.failed.pk}/", ["title", "error", "post"]),
     "entry of a stray channel": (

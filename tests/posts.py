@@ -1,11 +1,46 @@
-"""Build live posts the way editors and receivers make them."""
+"""Build live posts the way editors, receivers and the StreamField make them."""
 
 import functools
+import json
+import re
+import uuid
+from html import unescape
 
 from wagtail.blocks import StreamValue
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from wagtail_live_admin.blocks import LivePostBlock
+
+# Posts in their raw (stream JSON) form, as the StreamField stores them.
+
+EARLIER = "2024-05-01T10:00:42.500+00:00"  # a saved timestamp, with seconds
+EDITED_EARLIER = "2024-05-01T11:15:07.125+00:00"
+
+
+def make_post(*, text="<p>Kick-off</p>", created=EARLIER, modified=None, show=True, **value):
+    post_id = str(uuid.uuid4())
+    return {
+        "type": "live_post",
+        "id": post_id,
+        "value": {
+            "message_id": post_id,
+            "created": created,
+            "modified": modified,
+            "show": show,
+            "content": [{"type": "text", "value": text, "id": str(uuid.uuid4())}],
+            **value,
+        },
+    }
+
+
+def changed(item, **value):
+    """The same post (same id), as a form or code sends it back with ``value`` changed."""
+    return {**item, "value": {**item["value"], **value}}
+
+
+def with_text(item, text):
+    content = [{**item["value"]["content"][0], "value": text}]
+    return changed(item, content=content)
 
 
 def post_value(text: str, *, message_id: str = "", show: bool = True, created=None):
@@ -73,14 +108,25 @@ def remove_post(page, post_id: str) -> None:
     raise KeyError(post_id)
 
 
+def composer_text(text: str) -> str:
+    """The composer's "Text" field (Draftail) as the browser posts it: one paragraph."""
+    block = {"key": "k1", "type": "unstyled", "depth": 0, "text": text}
+    block.update(inlineStyleRanges=[], entityRanges=[])
+    return json.dumps({"blocks": [block], "entityMap": {}})
+
+
 @functools.cache
 def editor_text(post_id: str, text: str) -> str:
     """The Draftail form value of a paragraph; cached, as an open editor keeps its block keys."""
     return rich_text(f"<p>{text}</p>")
 
 
-def edit_form_data(page, posts, *, publish: bool) -> dict:
-    """The Wagtail page editor's form data for ``posts`` (``(post id, text)`` pairs)."""
+def edit_form_data(page, posts, *, publish: bool, base: str | None = None) -> dict:
+    """The Wagtail page editor's form data for ``posts`` (``(post id, text)`` pairs).
+
+    ``base`` is the edit form's ``live_posts_base`` as the editor opened it
+    (``opened_base``); without it, the form is posted as a client without it would.
+    """
     stream = {"count": str(len(posts))}
     for index, (post_id, text) in enumerate(posts):
         stream[str(index)] = {
@@ -115,4 +161,14 @@ def edit_form_data(page, posts, *, publish: bool) -> dict:
     )
     if publish:
         data["action-publish"] = "action-publish"
+    if base is not None:
+        data["live_posts_base"] = base
     return data
+
+
+def opened_base(client, page) -> str:
+    """Open the page in the Wagtail page editor; return its ``live_posts_base`` field."""
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    match = re.search(r'<input type="hidden" name="live_posts_base" value="([^"]*)"', html)
+    assert match, "the page editor has no live_posts_base field"
+    return unescape(match.group(1))

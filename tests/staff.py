@@ -8,10 +8,14 @@ EDITOR = "editor"
 VIEWER = "viewer"  # an editor who may also view the Live dashboard and log
 REPUBLISHER = "republisher"  # ... and re-push updates
 SUPERUSER = "superuser"
-LEVELS = [EDITOR, VIEWER, REPUBLISHER, SUPERUSER]
+LEVELS = [EDITOR, VIEWER, REPUBLISHER, SUPERUSER]  # the Live admin's own permissions
+# Beside them: Wagtail's "Moderators" group, who may publish pages (so post with the
+# composer) and hold nothing of ours.
+REPORTER = "reporter"
 
 _CODENAMES = {
     EDITOR: [],
+    REPORTER: [],
     VIEWER: ["view_publishlogentry"],
     REPUBLISHER: ["view_publishlogentry", "republish_publishlogentry"],
 }
@@ -23,7 +27,7 @@ def make_staff(level: str, username: str | None = None):
     if level == SUPERUSER:
         return User.objects.create_superuser(username, f"{username}@example.com", "password")
     user = User.objects.create_user(username, f"{username}@example.com", "password")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name="Moderators" if level == REPORTER else "Editors"))
     if _CODENAMES[level]:
         group, _ = Group.objects.get_or_create(name=f"Live {level}s")
         group.permissions.set(

@@ -2,11 +2,13 @@
 
 from .delivery.models import ChannelSequence, PublishLogEntry
 from .live.models import CHANNEL_ID_PATTERN, LivePageMixin, generate_channel_id
+from .live.pins import PinnedPost
 
 __all__ = [
     "CHANNEL_ID_PATTERN",
     "ChannelSequence",
     "LivePageMixin",
+    "PinnedPost",
     "PublishLogEntry",
     "generate_channel_id",
 ]

@@ -120,3 +120,7 @@ MEDIA_ROOT = Path(os.environ.get("SANDBOX_MEDIA_ROOT", BASE_DIR / "media"))
 WAGTAIL_SITE_NAME = "wagtail-live-admin sandbox"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# The page editor posts about 13 form fields per live post: past some 75 posts, Django's
+# default (1,000 fields) refuses its Save and Publish (docs/how-to/newsroom.md).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000

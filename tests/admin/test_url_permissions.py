@@ -15,15 +15,22 @@ from django.test import Client
 from wagtail.models import ModelLogEntry, PageLogEntry, Revision
 
 from tests.posts import post_value
-from tests.staff import EDITOR, REPUBLISHER, SUPERUSER, VIEWER, make_staff
+from tests.staff import EDITOR, REPORTER, REPUBLISHER, SUPERUSER, VIEWER, make_staff
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.admin import urls as admin_urls
 from wagtail_live_admin.admin.permissions import REPUBLISH, VIEW
 from wagtail_live_admin.models import PublishLogEntry
 
 ANONYMOUS = "anonymous"
-LEVELS = [ANONYMOUS, EDITOR, VIEWER, REPUBLISHER, SUPERUSER]
-GRANTED = {VIEW: {VIEWER, REPUBLISHER, SUPERUSER}, REPUBLISH: {REPUBLISHER, SUPERUSER}}
+LEVELS = [ANONYMOUS, EDITOR, VIEWER, REPUBLISHER, REPORTER, SUPERUSER]
+PUBLISH = "publish"  # the composer: whoever may publish the channel's page (Wagtail's own)
+VIEW_OR_PUBLISH = "view or publish"  # the channel's page: its stats, or its composer
+GRANTED = {
+    VIEW: {VIEWER, REPUBLISHER, SUPERUSER},
+    REPUBLISH: {REPUBLISHER, SUPERUSER},
+    PUBLISH: {REPORTER, SUPERUSER},
+    VIEW_OR_PUBLISH: {VIEWER, REPUBLISHER, REPORTER, SUPERUSER},
+}
 APP = "wagtail_live_admin"
 CSRF_SECRET = "s" * 32  # a CSRF secret of the right length, sent as cookie and token
 
@@ -34,9 +41,7 @@ class AdminURL:
 
     name: str  # its name in admin_urls (namespace live_admin)
     path: Callable[[SimpleNamespace], str]  # the URL to request, given the test's objects
-    permission: str = (
-        VIEW  # what a user needs: VIEW or REPUBLISH (wagtail_live_admin.admin.permissions)
-    )
+    permission: str = VIEW  # what a user needs: a key of GRANTED
     post: int | None = None  # an action's status for an allowed POST; None: GET only (405)
     get: int = 200  # the status of an allowed GET; 405 for a POST-only action
     label: str = ""  # a test id, when one name has several rows
@@ -49,7 +54,7 @@ ADMIN_URLS = [
     AdminURL("dashboard", lambda o: "/admin/live/"),
     AdminURL("dashboard_results", lambda o: "/admin/live/results/?q=match"),
     AdminURL("counts", lambda o: "/admin/live/counts/"),
-    AdminURL("channel", lambda o: f"/admin/live/channels/{o.channel_id}/"),
+    AdminURL("channel", lambda o: f"/admin/live/channels/{o.channel_id}/", VIEW_OR_PUBLISH),
     AdminURL("watching", lambda o: f"/admin/live/channels/{o.channel_id}/watching/"),
     AdminURL("log", lambda o: "/admin/live/log/?status=failed"),
     AdminURL("log", lambda o: "/admin/live/log/?export=csv", label="log_export"),
@@ -75,6 +80,14 @@ ADMIN_URLS = [
     AdminURL(
         "resync", lambda o: f"/admin/live/channels/{o.channel_id}/resync/", REPUBLISH, post=302
     ),
+    # The composer's partials.
+    AdminURL("composer_posts", lambda o: f"{o.posts}?before_id={o.post_id}", PUBLISH),
+    AdminURL("composer_changes", lambda o: f"{o.posts}changes/?since=0", PUBLISH),
+    AdminURL("composer_post", lambda o: f"{o.posts}new/", PUBLISH, get=405, post=200),
+    AdminURL("composer_row", lambda o: f"{o.posts}{o.post_id}/", PUBLISH),
+    AdminURL("composer_edit", lambda o: f"{o.posts}{o.post_id}/edit/", PUBLISH, post=200),
+    AdminURL("composer_delete", lambda o: f"{o.posts}{o.post_id}/delete/", PUBLISH, post=200),
+    AdminURL("composer_action", lambda o: f"{o.posts}{o.post_id}/pin/", PUBLISH, get=405, post=200),
 ]
 
 
@@ -90,7 +103,12 @@ def objects(live_page):
     failed = PublishLogEntry.objects.filter(page=live_page).latest("seq")
     failed.mark(PublishLogEntry.Status.FAILED, error="ConnectionError: Redis is down")
     return SimpleNamespace(
-        page=live_page, channel_id=live_page.channel_id, sent_entry=sent, failed_entry=failed
+        page=live_page,
+        channel_id=live_page.channel_id,
+        sent_entry=sent,
+        failed_entry=failed,
+        posts=f"/admin/live/channels/{live_page.channel_id}/posts/",
+        post_id=live_page.live_posts[0].id,
     )
 
 
@@ -143,17 +161,20 @@ def test_every_admin_url_has_a_row():
     assert rows - names == set(), "these rows name no URL of admin_urls"
 
 
-def test_the_staff_levels_hold_the_permissions_they_say(db):
+def test_the_staff_levels_hold_the_permissions_they_say(live_page):
     # The table's expectations rest on these levels (tests/staff.py).
     held = {}
-    for level in (EDITOR, VIEWER, REPUBLISHER, SUPERUSER):
+    for level in (EDITOR, VIEWER, REPUBLISHER, REPORTER, SUPERUSER):
         user = make_staff(level)
         held[level] = {p for p in (VIEW, REPUBLISH) if user.has_perm(f"{APP}.{p}_publishlogentry")}
+        if live_page.permissions_for_user(user).can_publish():
+            held[level].add(PUBLISH)
     assert held == {
         EDITOR: set(),
         VIEWER: {VIEW},
         REPUBLISHER: {VIEW, REPUBLISH},
-        SUPERUSER: {VIEW, REPUBLISH},
+        REPORTER: {PUBLISH},
+        SUPERUSER: {VIEW, REPUBLISH, PUBLISH},
     }
 
 
@@ -211,11 +232,11 @@ def test_post_with_a_csrf_token_reaches_the_view(objects, row, via):
     assert response.status_code == (row.post or 405)
 
 
-@pytest.mark.parametrize("level", [REPUBLISHER, SUPERUSER])  # users who may do everything
 @pytest.mark.parametrize("row", ADMIN_URLS, ids=str)
-def test_get_changes_nothing(objects, layer_sends, row, level):
-    client = client_for(level)
-    before = state()
-    for _ in range(2):
-        assert client.get(row.path(objects)).status_code == row.get
-    assert state() == before and layer_sends == []
+def test_get_changes_nothing(objects, layer_sends, row):
+    for level in sorted(GRANTED[row.permission]):  # everyone who may use the URL
+        client = client_for(level)
+        before = state()
+        for _ in range(2):
+            assert client.get(row.path(objects)).status_code == row.get
+        assert state() == before and layer_sends == []

@@ -6,15 +6,20 @@ the Wagtail admin and a reader's live page.
 
 import re
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
 from playwright.sync_api import expect, sync_playwright
 
-from tests.chromium import Editor, Reader, explained_failure, launch_chromium, new_context
+from tests.chromium import (
+    Editor,
+    Reader,
+    explained_failure,
+    in_thread,
+    launch_chromium,
+    new_context,
+)
 from tests.posts import post_value
 from tests.services import require_chromium
 from tests.staff import REPUBLISHER, make_staff
@@ -40,19 +45,6 @@ def log_in(context, server, username, password="password") -> Editor:
     user = Editor(context, server.url)
     user.log_in(username, password)
     return user
-
-
-def in_thread(function, *args):
-    """Run database work from the test body (Playwright's loop makes Django refuse it here)."""
-
-    def run():
-        try:
-            return function(*args)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def moderator(username: str):

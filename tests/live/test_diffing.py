@@ -8,38 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from wagtail.blocks import StreamValue
 
+from tests.posts import EARLIER, EDITED_EARLIER, changed, make_post, with_text
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.live.diffing import as_datetime, bound_posts, created_at, diff_posts
 
 NOW = datetime(2024, 5, 1, 12, 0, 0, 250000, tzinfo=UTC)
-EARLIER = "2024-05-01T10:00:42.500+00:00"  # a saved timestamp, with seconds
-EDITED_EARLIER = "2024-05-01T11:15:07.125+00:00"
-
-
-def make_post(*, text="<p>Kick-off</p>", created=EARLIER, modified=None, show=True, **value):
-    post_id = str(uuid.uuid4())
-    return {
-        "type": "live_post",
-        "id": post_id,
-        "value": {
-            "message_id": post_id,
-            "created": created,
-            "modified": modified,
-            "show": show,
-            "content": [{"type": "text", "value": text, "id": str(uuid.uuid4())}],
-            **value,
-        },
-    }
-
-
-def changed(item, **value):
-    """The same post (same id), as a form or code sends it back with ``value`` changed."""
-    return {**item, "value": {**item["value"], **value}}
-
-
-def with_text(item, text):
-    content = [{**item["value"]["content"][0], "value": text}]
-    return changed(item, content=content)
 
 
 def live_posts():

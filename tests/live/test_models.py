@@ -301,9 +301,9 @@ def test_editing_one_post_of_many_renders_only_that_post(live_page, monkeypatch)
     rendered = []
     real_render = blocks.render_live_post
 
-    def counting_render(post):
+    def counting_render(post, **kwargs):
         rendered.append(post.id)
-        return real_render(post)
+        return real_render(post, **kwargs)
 
     monkeypatch.setattr(blocks, "render_live_post", counting_render)
     page = draft_of(live_page)

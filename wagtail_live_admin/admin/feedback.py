@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
+from wagtail.models import PageLogEntry
 
 from ..delivery.models import PublishLogEntry
+from ..live.history import MERGE
+from .log_actions import merge_message
 
 
 def warn_about_failed_update(request, page) -> None:
@@ -29,3 +32,15 @@ def warn_about_failed_update(request, page) -> None:
             )
             % {"seq": failed.seq, "error": failed.error},
         )
+
+
+def tell_what_was_merged(request, page) -> None:
+    """Tell the editor which posts their publish merged with what others published."""
+    if not page.live_revision_id:
+        return
+    entry = PageLogEntry.objects.filter(
+        page_id=page.pk, action=MERGE, revision_id=page.live_revision_id
+    ).first()
+    if entry is not None:
+        data = entry.data or {}
+        messages.info(request, merge_message(data.get("kept") or [], data.get("overridden") or []))

@@ -1,8 +1,9 @@
-"""Who may see the Live dashboard and its log, and who may re-push updates.
+"""Who may see the Live dashboard and its log, who may re-push updates, who may post.
 
-Both are permissions on ``PublishLogEntry`` (``view_publishlogentry`` and
+The first two are permissions on ``PublishLogEntry`` (``view_publishlogentry`` and
 ``republish_publishlogentry``), so Wagtail's group editor grants them like any other.
-Access to the Wagtail admin alone grants neither.
+Access to the Wagtail admin alone grants neither. The composer needs no permission of
+its own: whoever may publish a live page may post to it.
 """
 
 from django.contrib.auth.models import Permission
@@ -22,6 +23,11 @@ def can_view_live(user) -> bool:
 
 def can_republish(user) -> bool:
     return live_permission_policy.user_has_permission(user, REPUBLISH)
+
+
+def can_compose(user, page) -> bool:
+    """Whether ``user`` may use the composer of ``page``: whoever may publish the page."""
+    return page.permissions_for_user(user).can_publish()
 
 
 def group_editor_permissions():

@@ -3,6 +3,7 @@
 from wagtail.log_actions import get_active_log_context
 
 from ..live.blocks import render_posts
+from ..live.pins import pinned_post_ids
 from ..signals import live_page_update
 from .models import PublishLogEntry
 from .recheck import register_recheck_handlers
@@ -26,7 +27,7 @@ def publish_live_page_update(
         user = log_context.user if log_context else None
     update = Update(
         channel_id,
-        render_posts(renders),
+        render_posts(renders, pinned=pinned_post_ids(page) if renders else frozenset()),
         list(removals),
         page=page,
         trigger=trigger or PublishLogEntry.Trigger.PUBLISH,

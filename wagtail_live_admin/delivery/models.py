@@ -80,6 +80,7 @@ class PublishLogEntry(models.Model):
     class Trigger(models.TextChoices):
         PUBLISH = "publish", _("Publish")
         API = "api", _("API")
+        COMPOSER = "composer", _("Composer")
         REPUBLISH = "republish", _("Re-publish")
         RESYNC = "resync", _("Re-sync")
 

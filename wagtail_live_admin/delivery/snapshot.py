@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..live.blocks import render_posts
+from ..live.pins import pinned_post_ids
 from .models import ChannelSequence
 
 
@@ -19,7 +20,8 @@ def last_seq(channel_id: str | None) -> int:
 @dataclass
 class LiveState:
     seq: int = 0
-    posts: list = field(default_factory=list)  # shown posts, newest first
+    posts: list = field(default_factory=list)  # shown posts, pinned first, newest first
+    pinned: frozenset = frozenset()  # ids of the pinned posts
 
 
 def current_state(page) -> LiveState:
@@ -30,7 +32,8 @@ def current_state(page) -> LiveState:
     """
     seq = last_seq(page.channel_id)
     fresh = type(page)._default_manager.only("live_posts").get(pk=page.pk)
-    return LiveState(seq=seq, posts=fresh.get_shown_live_posts())
+    pinned = pinned_post_ids(page)
+    return LiveState(seq=seq, posts=fresh.get_shown_live_posts(pinned), pinned=pinned)
 
 
 def shown_post_ids(page) -> set[str]:
@@ -44,4 +47,4 @@ def shown_post_ids(page) -> set[str]:
 
 def render_shown_posts(state: LiveState) -> dict:
     """Render every shown post as a frame's ``renders``, oldest first, as frames go."""
-    return render_posts(reversed(state.posts))
+    return render_posts(reversed(state.posts), pinned=state.pinned)

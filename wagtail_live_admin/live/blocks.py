@@ -52,19 +52,24 @@ class LivePostBlock(blocks.StructBlock):
         label = _("Live post")
 
 
-def render_live_post(post: blocks.BoundBlock) -> str:
+def render_live_post(post: blocks.BoundBlock, *, pinned: bool = False) -> str:
     """Render a bound live post as readers see it: the one place a post becomes HTML."""
-    return post.render(context={"block_id": post.id})
+    return post.render(context={"block_id": post.id, "pinned": pinned})
 
 
-def render_posts(posts) -> dict[str, dict]:
+def render_posts(posts, *, pinned=frozenset()) -> dict[str, dict]:
     """Return a frame's ``renders`` for bound posts: ``{post.id: {"show", "content"}}``, in order.
 
-    The one place this dict is built (``BaseWebsocketPublisher.__call__``, the spine,
-    snapshots and ``get_updates_since`` all call it).
+    ``pinned`` holds the ids of the page's pinned posts. The one place this dict is
+    built (``BaseWebsocketPublisher.__call__``, the spine, snapshots and
+    ``get_updates_since`` all call it).
     """
     return {
-        post.id: {"show": post.value["show"], "content": render_live_post(post)} for post in posts
+        post.id: {
+            "show": post.value["show"],
+            "content": render_live_post(post, pinned=post.id in pinned),
+        }
+        for post in posts
     }
 
 

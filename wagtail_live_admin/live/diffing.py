@@ -14,7 +14,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.dateparse import parse_datetime
 from wagtail.blocks import StreamValue
 
-from .blocks import TIMESTAMP_KEYS, comparable_post_data
+from .blocks import TIMESTAMP_KEYS
+from .versions import post_version
 
 POST_TYPE = "live_post"
 
@@ -38,13 +39,11 @@ def _is_shown(value: dict) -> bool:
     return bool(value.get("show", True))
 
 
-def _differs(before: dict, after: dict) -> bool:
-    old, new = comparable_post_data(before), comparable_post_data(after)
-    if old == new:
-        return False
-    # ``after`` may hold Python values (a form or code built it) where ``before``
-    # holds their JSON form: compare like with like before calling it a change.
-    return old != json.loads(json.dumps(new, cls=DjangoJSONEncoder))
+def _differs(post_id: str, before: dict, after: dict) -> bool:
+    # Versions, not raw JSON: the page editor sends rich text back in a form of its own.
+    return post_version({"id": post_id, "value": before}) != post_version(
+        {"id": post_id, "value": after}
+    )
 
 
 def _as_saved(value: dict) -> dict:
@@ -62,6 +61,18 @@ def as_datetime(value) -> datetime | None:
 def created_at(item: dict) -> datetime | None:
     """When a raw stream item (a post) was created."""
     return as_datetime(item["value"].get("created"))
+
+
+def insert_by_created(posts: list[dict], item: dict) -> int:
+    """Insert ``item`` among raw ``posts`` (newest first) by when it was created; return where."""
+    created = created_at(item)
+    for index, other in enumerate(posts):
+        other_created = other.get("type") == POST_TYPE and created_at(other)
+        if not other_created or not created or other_created < created:
+            posts.insert(index, item)
+            return index
+    posts.append(item)
+    return len(posts) - 1
 
 
 def _to_the_minute(value) -> datetime | None:
@@ -122,7 +133,7 @@ def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now
         edited = False
         if old is None or old != value:  # the common case, an untouched post, skips all this
             value = _stamped(value, old, post_id, stamp)
-            edited = old is not None and _differs(old, value)
+            edited = old is not None and _differs(post_id, old, value)
             # Stamped unless the caller set a new ``modified`` (clearing it sets none).
             if edited and was_live and value.get("modified") in (old.get("modified"), None, ""):
                 value = {**value, "modified": stamp}

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +17,16 @@ from wagtail.fields import StreamField
 
 from ..conf import get_setting
 from ..signals import live_page_update
+from . import operations
+from .bases import MergeBaseMixin
 from .blocks import LivePostBlock, render_posts
-from .diffing import POST_TYPE, bound_posts, created_at, diff_posts
-from .drafts import carry_into_draft
+from .diffing import POST_TYPE, bound_posts, diff_posts
+from .forms import LivePageForm
+from .history import log_merge, record_live_revision
+from .locks import lock_page_row
+from .merging import merge_posts
+from .pins import pinned_post_ids
+from .versions import PostsBase
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +46,7 @@ def generate_channel_id(page) -> str:
     return f"{slugify(page.slug)[:40] or 'live'}-{secrets.token_hex(4)}"
 
 
-class LivePageMixin(models.Model):
+class LivePageMixin(MergeBaseMixin, models.Model):
     """Mix into a Wagtail ``Page`` to give it a stream of live posts pushed to readers."""
 
     channel_id = models.CharField(
@@ -68,6 +75,10 @@ class LivePageMixin(models.Model):
     # "N watching now" is wagtail_live_admin.admin.panels.LiveWatchersPanel, added by sites.
     panels = [FieldPanel("channel_id"), FieldPanel("live_posts")]
 
+    # Its edit form posts back the versions of the posts the editor opened (the merge
+    # base). A site's own base form class for a live page subclasses it.
+    base_form_class = LivePageForm
+
     # A copy is a new page with a channel of its own (channel ids are unique).
     exclude_fields_in_copy = ["channel_id"]
 
@@ -77,10 +88,12 @@ class LivePageMixin(models.Model):
     def save(self, *args, sync: bool = True, **kwargs):
         """Save, and when live posts that readers see changed, send ``live_page_update``.
 
-        Only a save that writes ``live_posts`` of a live page sends anything:
-        ``save_revision()`` (Save draft, workflow steps) writes other fields only,
-        and a scheduled publish saves the page with ``live=False``. Publishers
-        deliver after the transaction commits.
+        A save that writes ``live_posts`` locks the page's row, and applies what this
+        page changed since the posts it was made from (see ``merge_base``) to the posts
+        live now: posts others published meanwhile are kept (``live.merging``). Only a
+        live page sends anything: ``save_revision()`` (Save draft, workflow steps)
+        writes other fields only, and a scheduled publish saves the page with
+        ``live=False``. Publishers deliver after the transaction commits.
         """
         announce = sync and get_setting("SYNC_WITH_ADMIN")
         return self._save_live_page(args, kwargs, announce=announce)
@@ -90,60 +103,86 @@ class LivePageMixin(models.Model):
         """``last_updated_at`` as seconds since the epoch."""
         return self.last_updated_at.timestamp()
 
-    def _save_live_page(self, args, kwargs, *, announce: bool, trigger: str = "publish"):
-        self.channel_id = self.channel_id or None
+    def _save_live_page(
+        self, args, kwargs, *, announce: bool, trigger: str = "publish", user=None, previous=None
+    ):
         update_fields = kwargs.get("update_fields")
-        extra_fields = []
-        if self.live and self.channel_id is None:
-            # A revision made before the first publish has no id: keep the one readers
-            # are subscribed to rather than move them to a new channel.
-            saved = type(self)._default_manager.filter(pk=self.pk).values_list("channel_id")
-            self.channel_id = (self.pk and saved.first() or [None])[0] or generate_channel_id(self)
-            extra_fields.append("channel_id")
-        change = None
-        if update_fields is None or "live_posts" in update_fields:
-            posts_changed, change = self._stamp_live_posts(announce=announce)
-            if posts_changed or change:
-                self.last_updated_at = timezone.now()
-                extra_fields.append("last_updated_at")
-        if update_fields is not None and extra_fields:
-            kwargs["update_fields"] = {*update_fields, *extra_fields}
-        result = super().save(*args, **kwargs)
-        if change:  # an empty change sends nothing
-            live_page_update.send(
-                sender=type(self),
-                channel_id=self.channel_id,
-                renders=change.renders,
-                removals=change.removals,
-                page=self,
-                trigger=trigger,  # "publish" or "api": what the publish log records
-            )
+        writes_posts = update_fields is None or "live_posts" in update_fields
+        with transaction.atomic():
+            if writes_posts and previous is None and self.pk is not None:
+                lock_page_row(type(self), self.pk)
+                row = type(self)._default_manager.filter(pk=self.pk)
+                row = row.values_list("live", "live_posts").first()
+                previous = row and (row[0], row[1].get_prep_value())
+            extra_fields = self._assign_channel_id()
+            change = merge = None
+            if writes_posts:
+                posts_changed, change, merge = self._stamp_live_posts(previous, announce=announce)
+                if posts_changed or change:
+                    self.last_updated_at = timezone.now()
+                    extra_fields.append("last_updated_at")
+            if self.live_revision_id and self.live_revision_id == self.latest_revision_id:
+                # Wagtail tells "newer revisions" by time; revisions of live posts
+                # (live.history) are newer but never the latest one.
+                self.has_unpublished_changes = False
+            if update_fields is not None and extra_fields:
+                kwargs["update_fields"] = {*update_fields, *extra_fields}
+            result = super().save(*args, **kwargs)
+            if change:  # an empty change sends nothing
+                live_page_update.send(
+                    sender=type(self),
+                    channel_id=self.channel_id,
+                    renders=change.renders,
+                    removals=change.removals,
+                    page=self,
+                    trigger=trigger,  # "publish", "api" or "composer": what the log records
+                    user=user,
+                )
+            if merge:
+                log_merge(self, merge, self.live_posts.raw_data, user=user)
         return result
 
-    def _stamp_live_posts(self, *, announce: bool):
-        """Stamp the posts about to be saved.
+    def _assign_channel_id(self) -> list[str]:
+        self.channel_id = self.channel_id or None
+        if not (self.live and self.channel_id is None):
+            return []
+        # A revision made before the first publish has no id: keep the one readers
+        # are subscribed to rather than move them to a new channel.
+        saved = type(self)._default_manager.filter(pk=self.pk).values_list("channel_id")
+        self.channel_id = (self.pk and saved.first() or [None])[0] or generate_channel_id(self)
+        return ["channel_id"]
 
-        Return whether they differ from the saved ones, and what readers must be
-        sent (None when nothing is to be sent).
+    def _stamp_live_posts(self, previous, *, announce: bool):
+        """Merge and stamp the posts about to be saved; ``previous``: (was live, posts) or None.
+
+        Return whether they differ from the saved ones, what readers must be sent
+        (None when nothing is to be sent) and what was merged (None: nothing).
         """
-        row = None
-        if self.pk is not None:
-            row = type(self)._default_manager.filter(pk=self.pk).values_list("live", "live_posts")
-            row = row.first()
-        was_live = bool(row and row[0])
-        previous = row[1].get_prep_value() if row else []
-        diff = diff_posts(
-            previous, self.live_posts.get_prep_value(), was_live=was_live, now=timezone.now()
-        )
+        was_live = bool(previous and previous[0])
+        saved = previous[1] if previous else []
+        posts = self.live_posts.get_prep_value()
+        merge = None
+        if previous and self.merge_base is not None:
+            merge = merge_posts(self.merge_base, saved, posts)
+            posts = merge.posts
+            if merge.overridden:
+                # The versions this change replaces stay in the page's history.
+                record_live_revision(type(self)._default_manager.get(pk=self.pk))
+        diff = diff_posts(saved, posts, was_live=was_live, now=timezone.now())
         # Raw data keeps the stream lazy: only posts that are sent get converted.
         self.live_posts = diff.posts
-        if not (announce and self.live and row) or not (diff.renders or diff.removals):
-            return diff.changed, None
-        return diff.changed, LivePostsChange(
-            bound_posts(self.live_posts, diff.renders), diff.removals
+        self.merge_base = PostsBase.of_posts(diff.posts)  # it holds what is live now
+        merge = merge or None
+        if not (announce and self.live and previous) or not (diff.renders or diff.removals):
+            return diff.changed, None, merge
+        return (
+            diff.changed,
+            LivePostsChange(bound_posts(self.live_posts, diff.renders), diff.removals),
+            merge,
         )
 
-    # The programmatic API, kept from wagtail-live for receivers and scripts.
+    # The programmatic API, kept from wagtail-live for receivers and scripts. Each call
+    # is one atomic post operation (live.operations).
 
     def get_live_post_index(self, message_id: str) -> int | None:
         """Return the index of the post with ``message_id``, or None."""
@@ -165,45 +204,32 @@ class LivePageMixin(models.Model):
 
     def add_live_post(self, live_post) -> None:
         """Add a post (a ``LivePostBlock`` value), keeping posts newest first, and publish it."""
-        created = live_post["created"] or timezone.now()
-        live_post["created"] = created
-        index = 0
-        for index, item in enumerate(self.live_posts.raw_data):  # noqa: B007
-            existing = created_at(item)
-            if existing is None or existing < created:
-                break
-        else:
-            index = len(self.live_posts)
-        self.live_posts.insert(index, (POST_TYPE, live_post))
-        self._save_from_code(index)
+        operations.add_post(self, live_post, trigger=operations.API)
 
     def update_live_post(self, live_post) -> None:
         """Save an edited post (a bound post of this page) and publish the change."""
-        live_post.value["modified"] = timezone.now()
-        index = next(i for i, post in enumerate(self.live_posts) if post is live_post)
-        self._save_from_code(index)
+        operations.edit_post(self, post_id=live_post.id, value=live_post.value)
 
     def delete_live_post(self, message_id: str) -> None:
         """Delete the post with ``message_id`` and publish its removal (a missing one: no-op)."""
-        index = self.get_live_post_index(message_id)
-        if index is None:
+        try:
+            operations.delete_post(self, message_id=message_id)
+        except operations.PostNotFound:
             # Source apps retry on errors (wagtail-live#141): a repeat delete must not fail.
             logger.info("No live post %r on %r to delete.", message_id, self)
-            return
-        post_id = self.live_posts.raw_data[index]["id"]
-        del self.live_posts[index]
-        self._save_live_page((), {"clean": False}, announce=True, trigger="api")
-        carry_into_draft(self, post_id=post_id, item=None)
 
-    def _save_from_code(self, index: int) -> None:
-        self._save_live_page((), {"clean": False}, announce=True, trigger="api")
-        item = self.live_posts.raw_data[index]
-        carry_into_draft(self, post_id=item["id"], item=item)
+    def get_shown_live_posts(self, pinned=None) -> list:
+        """Return the posts readers see: pinned posts first, each part newest first.
 
-    def get_shown_live_posts(self) -> list:
-        """Return the posts readers see, newest first."""
+        ``pinned``: the ids of the pinned posts, when the caller has them already.
+        """
+        pinned = pinned_post_ids(self) if pinned is None else pinned
         posts = [post for post in self.live_posts if post.value["show"]]
-        return sorted(posts, key=lambda post: _timestamp(post.value["created"]), reverse=True)
+        return sorted(
+            posts,
+            key=lambda post: (post.id in pinned, _timestamp(post.value["created"])),
+            reverse=True,
+        )
 
     def get_updates_since(self, last_update_ts: datetime):
         """Return ``(updated_posts, current_posts)`` since ``last_update_ts``, as wagtail-live did.
@@ -213,7 +239,7 @@ class LivePageMixin(models.Model):
         """
         posts = list(reversed(self.live_posts))
         updated = [post for post in posts if _changed_since(post, last_update_ts)]
-        return render_posts(updated), [post.id for post in posts]
+        return render_posts(updated, pinned=pinned_post_ids(self)), [post.id for post in posts]
 
 
 def _changed_since(post, moment: datetime) -> bool:

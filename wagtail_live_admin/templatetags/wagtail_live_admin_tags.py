@@ -3,15 +3,16 @@ from django.urls import NoReverseMatch, reverse
 
 from ..delivery.snapshot import LiveState, current_state
 from ..live.blocks import render_live_post as _render_live_post
+from ..live.pins import pinned_post_ids
 from ..realtime.routing import websocket_path
 
 register = template.Library()
 
 
 @register.simple_tag
-def render_live_post(post) -> str:
-    """Render a bound live post exactly as the publisher sends it."""
-    return _render_live_post(post)
+def render_live_post(post, pinned=()) -> str:
+    """Render a bound live post exactly as the publisher sends it (``pinned``: pinned ids)."""
+    return _render_live_post(post, pinned=post.id in pinned)
 
 
 @register.simple_tag(takes_context=True)
@@ -27,7 +28,7 @@ def live_state(context, page) -> LiveState:
         or not page.channel_id
         or not getattr(page, "pk", None)
     ):
-        return LiveState(posts=page.get_shown_live_posts())
+        return LiveState(posts=page.get_shown_live_posts(), pinned=pinned_post_ids(page))
     return current_state(page)
 
 

@@ -6,7 +6,10 @@
  *   [data-live-page]        data-live-ws-path: the websocket path of the channel
  *                           data-live-updates-url: the catch-up endpoint ("" for none)
  *                           data-live-seq: the seq the rendered posts stand at
- *   #live-posts             the posts, newest first by data-created
+ *   #live-posts             the posts: pinned ones (data-pinned) first, newest first
+ *                           by data-created. Without it the script only follows the
+ *                           channel and dispatches its events (the Live admin's
+ *                           composer does so, and never shows a frame's HTML).
  *   [data-live-status]      connecting | live | reconnecting (labels in data-label-*)
  * Each applied frame is dispatched as a "live:update" event on [data-live-page].
  *
@@ -27,7 +30,7 @@
     const statusEl = root.querySelector("[data-live-status]");
     const path = root.dataset.liveWsPath;
     const updatesUrl = root.dataset.liveUpdatesUrl;
-    if (!container || !path) return;
+    if (!path) return;
 
     let failures = 0;
     let lastSeq = Number.parseInt(root.dataset.liveSeq, 10) || 0;
@@ -42,9 +45,15 @@
       if (label) statusEl.textContent = label;
     }
 
-    function createdOf(wrapper) {
+    // Where a post stands: pinned posts first, then newest first.
+    function rankOf(wrapper) {
       const post = wrapper.querySelector(".live-post");
-      return (post && Date.parse(post.dataset.created)) || 0;
+      const created = (post && Date.parse(post.dataset.created)) || 0;
+      return [post && post.hasAttribute("data-pinned") ? 1 : 0, created];
+    }
+
+    function isAbove(a, b) {
+      return a[0] !== b[0] ? a[0] > b[0] : a[1] > b[1];
     }
 
     function wrapperOf(postId) {
@@ -55,9 +64,9 @@
     }
 
     function place(wrapper) {
-      const created = createdOf(wrapper);
+      const rank = rankOf(wrapper);
       for (const other of container.children) {
-        if (other !== wrapper && createdOf(other) < created) {
+        if (other !== wrapper && isAbove(rank, rankOf(other))) {
           container.insertBefore(wrapper, other);
           return;
         }
@@ -76,17 +85,19 @@
     }
 
     function applyFrame(frame) {
-      for (const [postId, render] of Object.entries(frame.renders || {})) {
-        applyRender(postId, render);
+      if (container) {
+        for (const [postId, render] of Object.entries(frame.renders || {})) {
+          applyRender(postId, render);
+        }
+        for (const postId of frame.removals || []) wrapperOf(String(postId))?.remove();
       }
-      for (const postId of frame.removals || []) wrapperOf(String(postId))?.remove();
       if (typeof frame.seq === "number") lastSeq = Math.max(lastSeq, frame.seq);
       root.dispatchEvent(new CustomEvent("live:update", { detail: frame }));
     }
 
     function applySnapshot(snapshot) {
       const keep = new Set(Object.keys(snapshot.renders || {}));
-      for (const post of container.querySelectorAll(".live-post[data-post-id]")) {
+      for (const post of container?.querySelectorAll(".live-post[data-post-id]") || []) {
         if (!keep.has(post.dataset.postId)) post.closest(".live-post-wrapper")?.remove();
       }
       applyFrame({ ...snapshot, removals: [] });

@@ -22,6 +22,16 @@ def log_url(channel_id: str | None = None, **query) -> str:
     return admin_url("live_admin:log", channel_id=channel_id, **query)
 
 
+def forbidden(request) -> TemplateResponse:
+    """A refusal in the admin's look (403), not Wagtail's redirect to the dashboard."""
+    return TemplateResponse(
+        request,
+        "wagtail_live_admin/forbidden.html",
+        {"page_title": _("Permission denied")},
+        status=403,
+    )
+
+
 class LiveViewMixin(PermissionCheckedMixin):
     """Check the view's permission on the publish log; start breadcrumbs at the dashboard.
 
@@ -42,12 +52,7 @@ class LiveViewMixin(PermissionCheckedMixin):
         try:
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied:
-            return TemplateResponse(
-                request,
-                "wagtail_live_admin/forbidden.html",
-                {"page_title": _("Permission denied")},
-                status=403,
-            )
+            return forbidden(request)
 
     def live_breadcrumbs(self, *items) -> list[dict]:
         """The dashboard's breadcrumbs, then ``items`` (``{"url", "label"}``; the last: url "")."""

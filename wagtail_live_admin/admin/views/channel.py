@@ -14,19 +14,36 @@ from ...delivery.models import PublishLogEntry
 from ...live.pages import get_live_page, live_channels
 from ...realtime.presence import counts_or_none
 from ..chart import Chart
+from ..permissions import can_compose, can_view_live
 from ..stats import channel_stats, trend_window
-from .base import LiveViewMixin, log_url
+from .base import LiveViewMixin, forbidden, log_url
+from .composer import composer_context
 
 CHART_BUCKETS = 96
 
 
 class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The channel's page: who watches, its updates, and the composer.
+
+    Users who may view the Live admin see all of it; whoever may publish the page
+    sees the composer (and may be one of them, or not).
+    """
+
     template_name = "wagtail_live_admin/channel.html"
     header_icon = "view"
+    permission_required = None  # checked in dispatch(): the Live view permission, or publish
 
-    def get(self, request, *args, channel_id, **kwargs):
+    def dispatch(self, request, *args, channel_id, **kwargs):
         self.channel_id = channel_id
         self.page = get_live_page(channel_id)
+        self.can_view = can_view_live(request.user)
+        self.can_compose = self.page is not None and can_compose(request.user, self.page)
+        if not (self.can_view or self.can_compose):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        channel_id = self.channel_id
         if self.page is None and not PublishLogEntry.objects.filter(channel_id=channel_id).exists():
             raise Http404(_("No live page or publish log has this channel."))
         return super().get(request, *args, **kwargs)
@@ -41,11 +58,14 @@ class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
         return self.live_breadcrumbs({"url": "", "label": self.get_header_title()})
 
     def get_context_data(self, **kwargs):
+        if self.can_compose:
+            kwargs["composer"] = composer_context(self.request, self.page)
+        kwargs.update(live_page=self.page, channel_id=self.channel_id, can_view=self.can_view)
+        if not self.can_view:
+            return super().get_context_data(**kwargs)
         stats = channel_stats([self.channel_id], buckets=CHART_BUCKETS)[self.channel_id]
         window_hours = trend_window().total_seconds() / 3600
         return super().get_context_data(
-            live_page=self.page,
-            channel_id=self.channel_id,
             stats=stats,
             chart=Chart(stats.trend, width=720, height=160),
             window_hours=window_hours,
