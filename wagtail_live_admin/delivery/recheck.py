@@ -77,7 +77,10 @@ def note_channel_before_save(sender, instance, raw=False, update_fields=None, **
 def recheck_on_channel_changed(sender, instance, created=False, raw=False, **kwargs):
     # Readers of the old id were admitted to this page, which no longer has it; readers of
     # the new id, to a page that had it before. Neither is theirs now: 4404.
-    before = vars(instance).pop("_live_channel_before_save", None)
+    # A save that did not write the id noted nothing (pre_save skipped it): nothing changed.
+    if "_live_channel_before_save" not in vars(instance):
+        return
+    before = vars(instance).pop("_live_channel_before_save")
     if not (raw or created) and before != instance.channel_id:
         recheck(channel_id for channel_id in (before, instance.channel_id) if channel_id)
 
