@@ -24,7 +24,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
 from ..conf import get_setting
-from . import fanout
+from . import fanout, shutdown
 from .admission import FORBIDDEN, NOT_LIVE, admit
 from .backlog import Backlog
 from .connection_limit import client_address, open_sockets
@@ -40,6 +40,7 @@ CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
 CLOSE_TOO_MANY = 4429  # the client's address holds MAX_CONNECTIONS_PER_CLIENT sockets already
 CLOSE_LAYER_LOST = fanout.CLOSE_LAYER_LOST  # 4503: the process lost the layer; reconnect
 CLOSE_TOO_SLOW = 4408  # more than MAX_UNSENT_BYTES of updates wait for the reader; reconnect
+CLOSE_GOING_AWAY = shutdown.CLOSE_GOING_AWAY  # 4001: the server process stops; reconnect
 
 _REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
 
@@ -89,6 +90,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             # server (daphne does so to an instance that outlives its client by 10 seconds).
             self._release()
             self._uncount()
+            shutdown.forget(self)
 
     async def dispatch(self, message):
         # Channels closes stale database connections, in the database thread, before every
@@ -129,6 +131,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 return
             if code is None:
                 await self._join()
+                if not shutdown.watch(self):  # the process is stopping: go elsewhere
+                    self._release()
+                    code = CLOSE_GOING_AWAY
         except Exception:
             logger.exception("Could not admit a live socket on channel %r.", self.channel_id)
             self._release()
@@ -186,6 +191,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 # Not counted any longer by this process, the member expires within one TTL.
                 logger.warning("Presence leave failed on channel %r: %r", self.channel_id, exc)
         return [task for task in pending if task is not None]
+
+    def let_go(self) -> list[asyncio.Task]:
+        """Stop delivering to and counting this reader now (the process stops); see ``_release``."""
+        return self._release()
 
     def _uncount(self) -> None:
         # The socket counts against its address until it is closed, whatever closed it.
