@@ -175,7 +175,13 @@ class RedisPresence(PresenceBackend):
                 write(pipe, {channel_id: members[channel_id] for channel_id in channel_ids})
                 await pipe.execute()
 
-        await asyncio.gather(*(send(*item) for item in self.by_shard(members).items()))
+        sends = [send(*item) for item in self.by_shard(members).items()]
+        if len(sends) == 1:
+            # One host, the usual case: no task in between, so a reader's leaving is on
+            # its way to Redis before the consumer's next step.
+            await sends[0]
+        else:
+            await asyncio.gather(*sends)
 
     async def _add(self, channel_id: str, member: str) -> None:
         await self._on_each_host({channel_id: {member}}, self._write)
