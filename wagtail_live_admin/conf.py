@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UNSENT_BYTES": 1024 * 1024,
     # Most frames the catch-up endpoint returns; a longer gap gets a snapshot instead.
     "CATCH_UP_MAX_FRAMES": 100,
+    # Seconds a shared cache (a CDN) or a browser may reuse a catch-up answer for a public
+    # page; answers for pages with view restrictions are never cached.
+    "CATCH_UP_MAX_AGE": 2,
     # live_prune_log deletes publish log entries older than this many days (None: no
     # age limit). Readers catch up from the log only as far back as it reaches.
     "LOG_RETENTION_DAYS": 30,

@@ -3,19 +3,25 @@
 import json
 
 from django.http import HttpResponse, JsonResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..conf import get_setting
 from ..delivery.models import PublishLogEntry
 from ..delivery.snapshot import current_state, last_seq, render_shown_posts, shown_post_ids
-from ..live.pages import get_live_page
-from ..realtime.admission import can_view
+from ..realtime.admission import FORBIDDEN, NOT_LIVE, judge
 
 
 def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+    response = JsonResponse({"error": message}, status=status)
+    add_never_cache_headers(response)
+    return response
 
 
 def _snapshot(page) -> dict:
@@ -52,6 +58,7 @@ def updates(request, channel_id: str) -> HttpResponse:
     Readers of this endpoint are held to the same rule as the websocket: the page
     must be live and pass its view restrictions. Only the updates of the page that
     has the channel now are served: those of a page that had it before are not.
+    A public page's answer may be cached, briefly, by anyone (``_cacheable``).
     """
     try:
         since = int(request.GET.get("since", ""))
@@ -60,11 +67,12 @@ def updates(request, channel_id: str) -> HttpResponse:
     except ValueError:
         return _error(_("Give ?since= the last seq you applied, a whole number from 0."), 400)
     latest = last_seq(channel_id)
-    page = get_live_page(channel_id)
-    if page is None:
+    verdict = judge(channel_id, request.user, request.session)
+    if verdict.reason == NOT_LIVE:
         return _error(_("No live page has this channel."), 404)
-    if not can_view(page, request.user, request.session):
+    if verdict.reason == FORBIDDEN:
         return _error(_("You may not view this page."), 403)
+    page = verdict.page
     limit = get_setting("CATCH_UP_MAX_FRAMES")
     entries = list(
         PublishLogEntry.objects.filter(
@@ -83,5 +91,19 @@ def updates(request, channel_id: str) -> HttpResponse:
         response = HttpResponse(body, content_type="application/json")
     else:
         response = JsonResponse({"snapshot": _snapshot(page)})
-    add_never_cache_headers(response)
-    return response
+    if not verdict.public:
+        add_never_cache_headers(response)
+        return response
+    return _cacheable(request, response)
+
+
+def _cacheable(request, response: HttpResponse) -> HttpResponse:
+    """Let browsers and shared caches keep a public page's answer; 304 when theirs is current.
+
+    After a server restart, thousands of readers ask for the same ``?since=``: a CDN then
+    answers all but one. The ETag is the answer's own hash, so it changes with anything
+    that changes the answer.
+    """
+    patch_cache_control(response, public=True, max_age=get_setting("CATCH_UP_MAX_AGE"))
+    set_response_etag(response)
+    return get_conditional_response(request, etag=response.headers["ETag"], response=response)

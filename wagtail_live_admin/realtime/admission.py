@@ -16,6 +16,9 @@ def can_view(page, user=None, session=None) -> bool:
 
 
 def _passes(restrictions, user, session) -> bool:
+    if not restrictions:
+        # Neither the user nor the session is read: a public answer must not vary by cookie.
+        return True
     reader = SimpleNamespace(user=user or AnonymousUser(), session=session or {})
     return all(restriction.accept_request(reader) for restriction in restrictions)
 
@@ -29,8 +32,12 @@ FORBIDDEN = "forbidden"
 @dataclass(frozen=True)
 class Verdict:
     reason: str | None  # why the reader is turned away, or None
-    page_id: int | None  # the page they may read
+    page: object = None  # the page they may read
     public: bool = False  # whether the page has no view restriction: anyone may read it
+
+    @property
+    def page_id(self) -> int | None:
+        return self.page.pk if self.page is not None else None
 
 
 def judge(channel_id: str, user=None, session=None, *, page_id=None) -> Verdict:
@@ -41,7 +48,7 @@ def judge(channel_id: str, user=None, session=None, *, page_id=None) -> Verdict:
     restrictions = list(page.get_view_restrictions())
     if not _passes(restrictions, user, session):
         return Verdict(FORBIDDEN, None)
-    return Verdict(None, page.pk, public=not restrictions)
+    return Verdict(None, page, public=not restrictions)
 
 
 def admit(channel_id: str, user=None, session=None, *, page_id=None):

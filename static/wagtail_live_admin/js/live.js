@@ -43,6 +43,7 @@
     let lastSeq = Number.parseInt(root.dataset.liveSeq, 10) || 0;
     let catchingUp = false;
     let catchUpAgain = false;
+    let followUpTimer = 0;
 
     function setStatus(state) {
       root.dataset.liveState = state;
@@ -111,7 +112,19 @@
       lastSeq = snapshot.seq;
     }
 
-    async function catchUp() {
+    // A public page's answer may come from a cache (the browser's, a CDN), up to its
+    // max-age old: ask once more when that has passed, so nothing published meanwhile
+    // is missed.
+    function followUp(response) {
+      const cacheControl = response.headers.get("Cache-Control") || "";
+      const maxAge = /(?:^|[\s,])max-age=(\d+)/.exec(cacheControl);
+      if (!/(?:^|[\s,])public(?:$|[\s,])/.test(cacheControl) || !maxAge) return;
+      window.clearTimeout(followUpTimer);
+      const delay = (Number(maxAge[1]) + Math.random()) * 1000;
+      followUpTimer = window.setTimeout(() => catchUp({ again: true }), delay);
+    }
+
+    async function catchUp({ again = false } = {}) {
       if (!updatesUrl) return;
       if (catchingUp) {
         catchUpAgain = true;
@@ -130,6 +143,7 @@
             if (frame.seq > lastSeq) applyFrame(frame);
           }
         }
+        if (!again) followUp(response);
       } catch {
         // The next reconnect or gap tries again.
       } finally {
