@@ -128,11 +128,3 @@ def comparable_post_data(raw_value: dict) -> dict:
             for block in content
         ]
     return data
-
-
-def compare_live_posts_values(post1, post2) -> bool:
-    """Return True when two live posts differ in what readers see."""
-    block = LivePostBlock()
-    return comparable_post_data(block.get_prep_value(_post_value(post1))) != comparable_post_data(
-        block.get_prep_value(_post_value(post2))
-    )
