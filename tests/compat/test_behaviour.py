@@ -4,7 +4,12 @@ Where this package changes a behaviour on purpose (a defect fixed), the test ass
 the change that docs/how-to/migrate-from-wagtail-live.md lists.
 """
 
-from tests.posts import post_value
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+
+from tests.posts import draft_of, editor_adds, post_value, publish, set_post_text
+from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.blocks import compare_live_posts_values
 
 
@@ -21,3 +26,38 @@ def test_compare_live_posts_values_takes_saved_posts_and_counts_formatting(live_
     saved = live_page.get_live_post_by_message_id("slack-1")
     assert compare_live_posts_values(saved, post_value("Kick-off")) is True
     assert compare_live_posts_values(saved.value, post_value("<b>Kick-off</b>")) is False
+
+
+def test_an_edited_post_and_the_page_are_stamped_with_the_same_instant(live_page):
+    page = draft_of(live_page)
+    post = editor_adds(page, "Kick-off")
+    publish(page)
+    page = draft_of(live_page)
+    set_post_text(page, post.id, "Kick-off, delayed")
+    saved = publish(page)
+    assert saved.get_live_post_by_message_id(post.id).value["modified"] == saved.last_updated_at
+
+
+def test_a_new_post_and_the_page_are_stamped_with_the_same_instant(live_page):
+    page = draft_of(live_page)
+    post = editor_adds(page, "Kick-off")
+    saved = publish(page)
+    assert saved.get_live_post_by_message_id(post.id).value["created"] == saved.last_updated_at
+
+
+def test_after_add_live_post_last_updated_at_is_the_new_posts_created(live_page):
+    created = timezone.now() - timedelta(minutes=5, microseconds=123_456)
+    live_page.add_live_post(post_value("From Slack", message_id="slack-1", created=created))
+    saved = LiveBlogPage.objects.get(pk=live_page.pk)
+    post = saved.get_live_post_by_message_id("slack-1")
+    assert saved.last_updated_at == post.value["created"] == live_page.last_updated_at
+    # The post keeps its created to the millisecond, as its JSON does.
+    assert abs(post.value["created"] - created) < timedelta(milliseconds=1)
+
+
+def test_last_update_timestamp_is_in_milliseconds(live_page):
+    live_page.last_updated_at = datetime(2026, 11, 28, 10, 0, 0, 123_456, tzinfo=UTC)
+    assert (
+        live_page.last_update_timestamp
+        == datetime(2026, 11, 28, 10, 0, 0, 123_000, tzinfo=UTC).timestamp()
+    )

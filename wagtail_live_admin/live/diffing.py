@@ -58,6 +58,11 @@ def as_datetime(value) -> datetime | None:
     return parse_datetime(value) if isinstance(value, str) else value or None
 
 
+def to_the_millisecond(value: datetime) -> datetime:
+    """``value`` as a post's JSON keeps it (``DjangoJSONEncoder`` drops microseconds)."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
 def created_at(item: dict) -> datetime | None:
     """When a raw stream item (a post) was created."""
     return as_datetime(item["value"].get("created"))

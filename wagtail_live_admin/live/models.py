@@ -20,7 +20,7 @@ from ..signals import live_page_update
 from . import operations
 from .bases import MergeBaseMixin
 from .blocks import LivePostBlock, render_posts
-from .diffing import POST_TYPE, bound_posts, diff_posts
+from .diffing import POST_TYPE, bound_posts, diff_posts, to_the_millisecond
 from .forms import LivePageForm
 from .history import log_merge, record_live_revision
 from .locks import lock_page_row
@@ -100,11 +100,19 @@ class LivePageMixin(MergeBaseMixin, models.Model):
 
     @property
     def last_update_timestamp(self) -> float:
-        """``last_updated_at`` as seconds since the epoch."""
-        return self.last_updated_at.timestamp()
+        """``last_updated_at`` as seconds since the epoch, to the millisecond (as posts keep it)."""
+        return to_the_millisecond(self.last_updated_at).timestamp()
 
     def _save_live_page(
-        self, args, kwargs, *, announce: bool, trigger: str = "publish", user=None, previous=None
+        self,
+        args,
+        kwargs,
+        *,
+        announce: bool,
+        trigger: str = "publish",
+        user=None,
+        previous=None,
+        updated_at=None,
     ):
         update_fields = kwargs.get("update_fields")
         writes_posts = update_fields is None or "live_posts" in update_fields
@@ -117,9 +125,14 @@ class LivePageMixin(MergeBaseMixin, models.Model):
             extra_fields = self._assign_channel_id()
             change = merge = None
             if writes_posts:
-                posts_changed, change, merge = self._stamp_live_posts(previous, announce=announce)
+                # One instant for the page and its posts; to the millisecond, as the
+                # posts' JSON keeps it, so a post's ``modified`` equals ``last_updated_at``.
+                now = to_the_millisecond(timezone.now())
+                posts_changed, change, merge = self._stamp_live_posts(
+                    previous, announce=announce, now=now
+                )
                 if posts_changed or change:
-                    self.last_updated_at = timezone.now()
+                    self.last_updated_at = updated_at or now
                     extra_fields.append("last_updated_at")
             if self.live_revision_id and self.live_revision_id == self.latest_revision_id:
                 # Wagtail tells "newer revisions" by time; revisions of live posts
@@ -152,7 +165,7 @@ class LivePageMixin(MergeBaseMixin, models.Model):
         self.channel_id = (self.pk and saved.first() or [None])[0] or generate_channel_id(self)
         return ["channel_id"]
 
-    def _stamp_live_posts(self, previous, *, announce: bool):
+    def _stamp_live_posts(self, previous, *, announce: bool, now: datetime):
         """Merge and stamp the posts about to be saved; ``previous``: (was live, posts) or None.
 
         Return whether they differ from the saved ones, what readers must be sent
@@ -168,7 +181,7 @@ class LivePageMixin(MergeBaseMixin, models.Model):
             if merge.overridden:
                 # The versions this change replaces stay in the page's history.
                 record_live_revision(type(self)._default_manager.get(pk=self.pk))
-        diff = diff_posts(saved, posts, was_live=was_live, now=timezone.now())
+        diff = diff_posts(saved, posts, was_live=was_live, now=now)
         # Raw data keeps the stream lazy: only posts that are sent get converted.
         self.live_posts = diff.posts
         self.merge_base = PostsBase.of_posts(diff.posts)  # it holds what is live now
