@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.posts import draft_of, editor_adds, post_value, publish, set_post_text
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.blocks import compare_live_posts_values
+from wagtail_live_admin.models import PublishLogEntry
 
 
 def test_compare_live_posts_values_is_true_when_the_posts_are_the_same():
@@ -61,3 +62,28 @@ def test_last_update_timestamp_is_in_milliseconds(live_page):
         live_page.last_update_timestamp
         == datetime(2026, 11, 28, 10, 0, 0, 123_000, tzinfo=UTC).timestamp()
     )
+
+
+def test_update_live_post_without_a_change_still_stamps_and_sends_the_post(live_page, signals):
+    live_page.add_live_post(post_value("Kick-off", message_id="slack-1"))
+    added_at = live_page.last_updated_at
+    post = live_page.get_live_post_by_message_id("slack-1")
+    live_page.update_live_post(post)  # a source app that sends the same message again
+    saved = LiveBlogPage.objects.get(pk=live_page.pk)
+    modified = saved.get_live_post_by_message_id("slack-1").value["modified"]
+    assert saved.last_updated_at > added_at
+    assert modified == saved.last_updated_at == post.value["modified"]
+    assert [p.id for p in signals[-1]["renders"]] == [post.id]
+    assert signals[-1]["removals"] == []
+    # The delivery spine records it as any update: numbered, with the post's HTML.
+    entry = PublishLogEntry.objects.filter(channel_id=live_page.channel_id).latest("seq")
+    assert entry.seq == 2 and list(entry.renders) == [post.id]
+    assert "Kick-off" in entry.renders[post.id]["content"]
+
+
+def test_update_live_post_of_an_unchanged_hidden_post_sends_a_removal(live_page, signals):
+    """Documented change: wagtail-live sent a hidden post's HTML with ``"show": false``."""
+    live_page.add_live_post(post_value("Wrong score", message_id="slack-2", show=False))
+    post = live_page.get_live_post_by_message_id("slack-2")
+    live_page.update_live_post(post)
+    assert signals[-1]["renders"] == [] and signals[-1]["removals"] == [post.id]

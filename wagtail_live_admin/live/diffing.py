@@ -110,14 +110,22 @@ def _stamped(value: dict, old: dict | None, item_id: str, stamp: str) -> dict:
     return {**value, **updates} if updates else value
 
 
-def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now: datetime):
+def diff_posts(
+    previous: list[dict],
+    current: list[dict],
+    *,
+    was_live: bool,
+    now: datetime,
+    touched: frozenset[str] = frozenset(),
+):
     """Compare the saved posts (``previous``) with those about to be saved (``current``).
 
     A post keeps the ``created`` it had; a post edited on a live page gets
     ``modified = now`` unless the caller set a new ``modified`` itself. Only shown
     posts reach readers: a post that is hidden becomes a removal, one shown again
     a render. When the page was not live, readers had nothing: every shown post
-    is a render.
+    is a render. The ids in ``touched`` count as edited even when unchanged
+    (wagtail-live's ``update_live_post`` always stamped and sent its post).
     """
     before, shown_before = {}, []
     for item in previous:
@@ -136,9 +144,10 @@ def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now
             continue
         old = before.get(post_id)
         edited = False
-        if old is None or old != value:  # the common case, an untouched post, skips all this
+        # The common case, an untouched post, skips all this.
+        if old is None or old != value or post_id in touched:
             value = _stamped(value, old, post_id, stamp)
-            edited = old is not None and _differs(post_id, old, value)
+            edited = old is not None and (post_id in touched or _differs(post_id, old, value))
             # Stamped unless the caller set a new ``modified`` (clearing it sets none).
             if edited and was_live and value.get("modified") in (old.get("modified"), None, ""):
                 value = {**value, "modified": stamp}
@@ -151,6 +160,9 @@ def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now
             if edited or post_id not in was_shown:
                 diff.renders.append({**item, "value": _as_saved(value)})
     diff.removals = [post_id for post_id in shown_before if post_id not in shown_now]
+    # A touched post that stays hidden goes out again as what readers have of it: a removal.
+    hidden = was_shown | shown_now
+    diff.removals += [i for i in touched if was_live and i in before and i not in hidden]
     diff.changed = diff.changed or [i.get("id") for i in previous] != [i.get("id") for i in current]
     return diff
 

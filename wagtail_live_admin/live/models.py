@@ -20,7 +20,7 @@ from ..signals import live_page_update
 from . import operations
 from .bases import MergeBaseMixin
 from .blocks import LivePostBlock, render_posts
-from .diffing import POST_TYPE, bound_posts, diff_posts, to_the_millisecond
+from .diffing import POST_TYPE, as_datetime, bound_posts, diff_posts, to_the_millisecond
 from .forms import LivePageForm
 from .history import log_merge, record_live_revision
 from .locks import lock_page_row
@@ -113,6 +113,7 @@ class LivePageMixin(MergeBaseMixin, models.Model):
         user=None,
         previous=None,
         updated_at=None,
+        touched=frozenset(),
     ):
         update_fields = kwargs.get("update_fields")
         writes_posts = update_fields is None or "live_posts" in update_fields
@@ -129,7 +130,7 @@ class LivePageMixin(MergeBaseMixin, models.Model):
                 # posts' JSON keeps it, so a post's ``modified`` equals ``last_updated_at``.
                 now = to_the_millisecond(timezone.now())
                 posts_changed, change, merge = self._stamp_live_posts(
-                    previous, announce=announce, now=now
+                    previous, announce=announce, now=now, touched=touched
                 )
                 if posts_changed or change:
                     self.last_updated_at = updated_at or now
@@ -165,7 +166,7 @@ class LivePageMixin(MergeBaseMixin, models.Model):
         self.channel_id = (self.pk and saved.first() or [None])[0] or generate_channel_id(self)
         return ["channel_id"]
 
-    def _stamp_live_posts(self, previous, *, announce: bool, now: datetime):
+    def _stamp_live_posts(self, previous, *, announce: bool, now: datetime, touched=frozenset()):
         """Merge and stamp the posts about to be saved; ``previous``: (was live, posts) or None.
 
         Return whether they differ from the saved ones, what readers must be sent
@@ -181,7 +182,7 @@ class LivePageMixin(MergeBaseMixin, models.Model):
             if merge.overridden:
                 # The versions this change replaces stay in the page's history.
                 record_live_revision(type(self)._default_manager.get(pk=self.pk))
-        diff = diff_posts(saved, posts, was_live=was_live, now=now)
+        diff = diff_posts(saved, posts, was_live=was_live, now=now, touched=touched)
         # Raw data keeps the stream lazy: only posts that are sent get converted.
         self.live_posts = diff.posts
         self.merge_base = PostsBase.of_posts(diff.posts)  # it holds what is live now
@@ -220,8 +221,15 @@ class LivePageMixin(MergeBaseMixin, models.Model):
         operations.add_post(self, live_post, trigger=operations.API)
 
     def update_live_post(self, live_post) -> None:
-        """Save an edited post (a bound post of this page) and publish the change."""
-        operations.edit_post(self, post_id=live_post.id, value=live_post.value)
+        """Save an edited post (a bound post of this page) and publish it.
+
+        As in wagtail-live, the post is stamped ``modified`` (and the page
+        ``last_updated_at``) and sent to readers even when it did not change.
+        """
+        outcome = operations.edit_post(
+            self, post_id=live_post.id, value=live_post.value, touch=True
+        )
+        live_post.value["modified"] = as_datetime(outcome.post["value"]["modified"])
 
     def delete_live_post(self, message_id: str) -> None:
         """Delete the post with ``message_id`` and publish its removal (a missing one: no-op)."""

@@ -66,13 +66,16 @@ def _find(posts: list[dict], post_id: str | None, message_id: str | None) -> int
     raise PostNotFound(post_id if post_id is not None else message_id)
 
 
-def _operate(page, change, action, *, user=None, trigger=API, revision=False, updated_at=None):
+def _operate(
+    page, change, action, *, user=None, trigger=API, revision=False, updated_at=None, touch=False
+):
     """Lock ``page``'s row, apply ``change(live, posts)`` and save, in one transaction.
 
     Every operation takes these keywords: ``user`` (who, for the logs), ``trigger``
     (``"api"``, ``"composer"`` ...: what the publish log records) and ``revision``
     (leave a revision of the live page). ``updated_at``: the page's new
-    ``last_updated_at`` (default: now).
+    ``last_updated_at`` (default: now). ``touch``: stamp and send the changed post
+    even when it is unchanged.
     """
     model = type(page)
     with transaction.atomic():
@@ -91,6 +94,7 @@ def _operate(page, change, action, *, user=None, trigger=API, revision=False, up
             user=user,
             previous=previous,
             updated_at=updated_at,
+            touched=frozenset([item["id"]] if touch else []),
         )
         saved = next((i for i in live.live_posts.raw_data if i["id"] == item["id"]), None)
         outcome.post = saved
@@ -132,9 +136,13 @@ def edit_post(
     value=None,
     content=None,
     base_version=None,
+    touch=False,
     **how,
 ) -> Outcome:
     """Replace a post's value (``value``), or only its content blocks (``content``, raw).
+
+    ``touch``: stamp ``modified`` and send the post to readers even when what they see
+    did not change (wagtail-live's ``update_live_post`` did).
 
     ``base_version`` is the version the caller started from: when someone else changed
     the post since, this edit still wins, the other version is saved as a revision
@@ -153,7 +161,7 @@ def edit_post(
         posts[index] = {**old, "value": new_value}
         return posts[index], Outcome(post=posts[index], overridden=overridden)
 
-    return _operate(page, change, history.EDIT, **how)
+    return _operate(page, change, history.EDIT, touch=touch, **how)
 
 
 def set_shown(page, shown: bool, *, post_id=None, message_id=None, **how) -> Outcome:
