@@ -87,3 +87,22 @@ def test_update_live_post_of_an_unchanged_hidden_post_sends_a_removal(live_page,
     post = live_page.get_live_post_by_message_id("slack-2")
     live_page.update_live_post(post)
     assert signals[-1]["renders"] == [] and signals[-1]["removals"] == [post.id]
+
+
+def test_get_updates_since_includes_a_post_stamped_exactly_then(live_page):
+    earlier = timezone.now() - timedelta(minutes=1)
+    live_page.add_live_post(post_value("Earlier", message_id="a", created=earlier))
+    live_page.add_live_post(post_value("Goal!", message_id="b"))
+    # A polling client asks from the timestamp it was last given.
+    since = datetime.fromtimestamp(live_page.last_update_timestamp, UTC)
+    updated, current = live_page.get_updates_since(since)
+    goal = live_page.get_live_post_by_message_id("b")
+    assert list(updated) == [goal.id] and "Goal!" in updated[goal.id]["content"]
+    assert current == [live_page.get_live_post_by_message_id("a").id, goal.id]
+
+
+def test_get_updates_since_leaves_hidden_posts_out(live_page):
+    """Documented change: wagtail-live sent a hidden post's HTML with ``"show": false``."""
+    since = timezone.now()
+    live_page.add_live_post(post_value("Wrong score", message_id="a", show=False))
+    assert live_page.get_updates_since(since) == ({}, [])

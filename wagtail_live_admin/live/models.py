@@ -255,17 +255,19 @@ class LivePageMixin(MergeBaseMixin, models.Model):
     def get_updates_since(self, last_update_ts: datetime):
         """Return ``(updated_posts, current_posts)`` since ``last_update_ts``, as wagtail-live did.
 
-        ``updated_posts`` maps the id of each post created or modified since then to
-        ``{"show", "content"}``; ``current_posts`` lists every post id, oldest first.
+        ``updated_posts`` maps the id of each post created or modified at or after
+        ``last_update_ts`` to ``{"show", "content"}``; ``current_posts`` lists the post
+        ids, oldest first. Hidden posts are in neither: a client drops them.
         """
-        posts = list(reversed(self.live_posts))
+        posts = [post for post in reversed(self.live_posts) if post.value["show"]]
         updated = [post for post in posts if _changed_since(post, last_update_ts)]
         return render_posts(updated, pinned=pinned_post_ids(self)), [post.id for post in posts]
 
 
 def _changed_since(post, moment: datetime) -> bool:
-    changed_at = post.value["modified"] or post.value["created"]
-    return bool(changed_at and changed_at > moment)
+    # ">=": a client asks from ``last_update_timestamp``, the instant of the last change.
+    created, modified = post.value["created"], post.value["modified"]
+    return bool(created and created >= moment or modified and modified >= moment)
 
 
 def _timestamp(value: datetime | None) -> float:
