@@ -106,3 +106,19 @@ def test_get_updates_since_leaves_hidden_posts_out(live_page):
     since = timezone.now()
     live_page.add_live_post(post_value("Wrong score", message_id="a", show=False))
     assert live_page.get_updates_since(since) == ({}, [])
+
+
+def test_the_signals_renders_are_the_pages_own_posts(live_page, signals):
+    page = draft_of(live_page)
+    editor_adds(page, "Kick-off")
+    page.save_revision().publish()
+    sent = signals[-1]
+    assert sent["renders"] and all(post in sent["page"].live_posts for post in sent["renders"])
+    live_page.add_live_post(post_value("From Slack", message_id="slack-1"))
+    assert signals[-1]["renders"] == [live_page.get_live_post_by_message_id("slack-1")]
+    post = live_page.get_live_post_by_message_id("slack-1")
+    post.value["content"] = post.value["content"].stream_block.to_python(
+        [{"type": "text", "value": "<p>From Slack, edited</p>"}]
+    )
+    live_page.update_live_post(post)
+    assert signals[-1]["renders"] == [live_page.get_live_post_by_message_id("slack-1")]

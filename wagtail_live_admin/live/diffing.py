@@ -153,12 +153,14 @@ def diff_posts(
                 value = {**value, "modified": stamp}
             if value is not item["value"]:
                 item = {**item, "value": value}
-        diff.posts.append(item)
         diff.changed = diff.changed or edited
         if _is_shown(value):
             shown_now.add(post_id)
             if edited or post_id not in was_shown:
-                diff.renders.append({**item, "value": _as_saved(value)})
+                # Saved as rendered: readers and the page then hold the same post.
+                item = {**item, "value": _as_saved(value)}
+                diff.renders.append(item)
+        diff.posts.append(item)
     diff.removals = [post_id for post_id in shown_before if post_id not in shown_now]
     # A touched post that stays hidden goes out again as what readers have of it: a removal.
     hidden = was_shown | shown_now
@@ -177,5 +179,20 @@ def bound_posts(stream_value: StreamValue, items: list[dict]) -> list[StreamValu
         StreamValue.StreamChild(block, block.to_python(item["value"]), id=item["id"])
         for item in items
     ]
+    return _oldest_first(posts)
+
+
+def own_posts(stream_value: StreamValue, post_ids: list[str]) -> list[StreamValue.StreamChild]:
+    """Return the posts of ``stream_value`` with these ids: its own bound posts, oldest first.
+
+    ``live_page_update`` sends these, as wagtail-live did: a receiver finds each of its
+    ``renders`` among the page's ``live_posts``.
+    """
+    wanted = set(post_ids)
+    indexes = [i for i, item in enumerate(stream_value.raw_data) if item.get("id") in wanted]
+    return _oldest_first([stream_value[i] for i in indexes])
+
+
+def _oldest_first(posts: list[StreamValue.StreamChild]) -> list[StreamValue.StreamChild]:
     posts.sort(key=lambda post: post.value["created"].timestamp())
     return posts

@@ -20,7 +20,7 @@ from ..signals import live_page_update
 from . import operations
 from .bases import MergeBaseMixin
 from .blocks import LivePostBlock, render_posts
-from .diffing import POST_TYPE, as_datetime, bound_posts, diff_posts, to_the_millisecond
+from .diffing import POST_TYPE, as_datetime, diff_posts, own_posts, to_the_millisecond
 from .forms import LivePageForm
 from .history import log_merge, record_live_revision
 from .locks import lock_page_row
@@ -191,7 +191,9 @@ class LivePageMixin(MergeBaseMixin, models.Model):
             return diff.changed, None, merge
         return (
             diff.changed,
-            LivePostsChange(bound_posts(self.live_posts, diff.renders), diff.removals),
+            LivePostsChange(
+                own_posts(self.live_posts, [i["id"] for i in diff.renders]), diff.removals
+            ),
             merge,
         )
 

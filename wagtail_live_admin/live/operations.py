@@ -103,8 +103,9 @@ def _operate(
         history.log_post_action(
             live, action, saved or item, user=user, trigger=trigger, revision=outcome.revision
         )
-    # The caller's page now holds what is live, and later saves of it merge from there.
-    page.live_posts = live.live_posts.get_prep_value()
+    # The caller's page now holds what is live (the posts ``live_page_update`` sent), and
+    # later saves of it merge from there.
+    page.live_posts = live.live_posts
     page.merge_base = PostsBase.of_posts(page.live_posts.raw_data)
     page.last_updated_at = live.last_updated_at
     page.channel_id = live.channel_id
