@@ -7,11 +7,12 @@ the change that docs/how-to/migrate-from-wagtail-live.md lists.
 from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
 
 from tests.posts import draft_of, editor_adds, post_value, publish, set_post_text
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.blocks import compare_live_posts_values
-from wagtail_live_admin.models import PublishLogEntry
+from wagtail_live_admin.models import LivePageMixin, PublishLogEntry
 
 
 def test_compare_live_posts_values_is_true_when_the_posts_are_the_same():
@@ -122,3 +123,20 @@ def test_the_signals_renders_are_the_pages_own_posts(live_page, signals):
     )
     live_page.update_live_post(post)
     assert signals[-1]["renders"] == [live_page.get_live_post_by_message_id("slack-1")]
+
+
+def test_live_page_mixin_panels_are_wagtail_lives_two_field_panels():
+    assert [type(panel) for panel in LivePageMixin.panels] == [FieldPanel, FieldPanel]
+    assert [panel.field_name for panel in LivePageMixin.panels] == ["channel_id", "live_posts"]
+
+
+def test_save_false_positional_is_sync_false_and_sends_nothing(live_page, signals):
+    live_page.live_posts.append(("live_post", post_value("Quiet fix")))
+    live_page.save(False)
+    assert signals == []
+    saved = LiveBlogPage.objects.get(pk=live_page.pk)
+    assert [p.value["content"][0].value.source for p in saved.live_posts] == ["<p>Quiet fix</p>"]
+    # Page.save's own arguments follow, as in wagtail-live: save(sync, clean, user, ...).
+    saved.title = ""  # invalid, but clean=False does not check it
+    saved.save(True, False)
+    assert LiveBlogPage.objects.get(pk=live_page.pk).title == ""

@@ -85,8 +85,11 @@ class LivePageMixin(MergeBaseMixin, models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, sync: bool = True, **kwargs):
+    def save(self, sync: bool = True, *args, **kwargs):
         """Save, and when live posts that readers see changed, send ``live_page_update``.
+
+        ``sync`` comes first, as in wagtail-live: ``save(False)`` saves without
+        sending. Further arguments are ``Page.save``'s (``clean``, ``user`` ...).
 
         A save that writes ``live_posts`` locks the page's row, and applies what this
         page changed since the posts it was made from (see ``merge_base``) to the posts
