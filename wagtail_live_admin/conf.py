@@ -58,6 +58,16 @@ DEFAULTS: dict[str, Any] = {
     "PRESENCE_TREND_WINDOW": 86400,
     # Seconds between refreshes of the Live dashboard's counts (and the editor's "watching").
     "DASHBOARD_POLL_INTERVAL": 5,
+    # Receivers (wagtail_live_admin.receivers.urls). Slack: the app's signing secret, which
+    # verifies its events, and its bot token, which downloads the files of messages.
+    "SLACK_SIGNING_SECRET": None,
+    "SLACK_BOT_TOKEN": None,
+    # Telegram: the bot's token; the secret Telegram sends back with each update; the
+    # site's public address, for setWebhook; the Bot API's address (a local Bot API server).
+    "TELEGRAM_BOT_TOKEN": None,
+    "TELEGRAM_SECRET_TOKEN": None,
+    "TELEGRAM_WEBHOOK_URL": None,
+    "TELEGRAM_API_URL": "https://api.telegram.org",
 }
 
 

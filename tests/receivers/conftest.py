@@ -1,10 +1,14 @@
 """Fixtures of the receivers' tests: a JSON API integration, and HTTP to the test server."""
 
+import http.server
+import io
 import json
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+import PIL.Image
 import pytest
 
 from wagtail_live_admin.models import Integration
@@ -46,3 +50,60 @@ def make_integration(db):
         return integration, token
 
     return make
+
+
+class StandIn(http.server.ThreadingHTTPServer):
+    """A local stand-in for a source app's API: answers from ``routes`` and records requests."""
+
+    def __init__(self, routes: dict):
+        self.routes = routes
+        self.requests = []
+        super().__init__(("127.0.0.1", 0), StandInHandler)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class StandInHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.server.requests.append((self.path, dict(self.headers), body))
+        body = self.server.routes.get(self.path.split("?")[0])
+        if callable(body):
+            body = body(self.path)
+        elif isinstance(body, dict):
+            body = json.dumps(body).encode()
+        self.send_response(200 if body is not None else 404)
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def stand_in():
+    """Start a ``StandIn`` with the given routes (``{path: bytes or callable(path)}``)."""
+    servers = []
+
+    def start(routes):
+        server = StandIn(routes)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def png(width=4, height=3) -> bytes:
+    """A small PNG image."""
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (width, height), "red").save(buffer, "PNG")
+    return buffer.getvalue()

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.urls import path
@@ -168,9 +169,11 @@ class BaseMessageReceiver:
                     "Cannot add %s: images of type %s are not supported.", title, mime_type
                 )
                 continue
-            image = get_image_model()(title=title, width=width, height=height)
-            content = self.get_image_content(image=item)
-            image.file.save(name=self.get_image_name(image=item), content=content, save=True)
+            content = ImageFile(
+                self.get_image_content(image=item), name=self.get_image_name(image=item)
+            )
+            image = get_image_model()(title=title, width=width, height=height, file=content)
+            image.save()
             add_block_to_live_post(IMAGE, construct_image_block(image), live_post)
 
     def _page(self, message):

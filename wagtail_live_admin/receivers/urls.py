@@ -8,6 +8,8 @@ from django.urls import re_path
 
 from ..live.models import CHANNEL_ID_PATTERN
 from .api import PostsView, PostView
+from .slack import SlackEventsAPIReceiver
+from .telegram import TelegramWebhookReceiver
 
 app_name = "wagtail_live_admin_receivers"
 
@@ -16,4 +18,6 @@ CHANNEL = rf"live/api/channels/(?P<channel_id>{CHANNEL_ID_PATTERN})/posts/"
 urlpatterns = [
     re_path(rf"^{CHANNEL}$", PostsView.as_view(), name="api_posts"),
     re_path(rf"^{CHANNEL}(?P<message_id>[^/]+)/$", PostView.as_view(), name="api_post"),
+    *SlackEventsAPIReceiver.get_urls(),
+    *TelegramWebhookReceiver.get_urls(),
 ]
