@@ -73,9 +73,10 @@ class StandInHandler(http.server.BaseHTTPRequestHandler):
         body = self.server.routes.get(self.path.split("?")[0])
         if callable(body):
             body = body(self.path)
-        elif isinstance(body, dict):
+        status, body = body if isinstance(body, tuple) else (200, body)
+        if isinstance(body, dict):
             body = json.dumps(body).encode()
-        self.send_response(200 if body is not None else 404)
+        self.send_response(status if body is not None else 404)
         self.end_headers()
         self.wfile.write(body or b"")
 
@@ -87,7 +88,8 @@ class StandInHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def stand_in():
-    """Start a ``StandIn`` with the given routes (``{path: bytes or callable(path)}``)."""
+    """Start a ``StandIn`` with routes ``{path: answer}``: bytes, a dict (JSON), a
+    ``(status, answer)`` pair, or a callable of the request's path that returns one."""
     servers = []
 
     def start(routes):
