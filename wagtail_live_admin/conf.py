@@ -68,6 +68,16 @@ DEFAULTS: dict[str, Any] = {
     # waits, milliseconds between two polls.
     "POLLING_TIMEOUT": 60,
     "POLLING_INTERVAL": 3000,
+    # Receivers (wagtail_live_admin.receivers.urls). Slack: the app's signing secret, which
+    # verifies its events, and its bot token, which downloads the files of messages.
+    "SLACK_SIGNING_SECRET": None,
+    "SLACK_BOT_TOKEN": None,
+    # Telegram: the bot's token; the secret Telegram sends back with each update; the
+    # site's public address, for setWebhook; the Bot API's address (a local Bot API server).
+    "TELEGRAM_BOT_TOKEN": None,
+    "TELEGRAM_SECRET_TOKEN": None,
+    "TELEGRAM_WEBHOOK_URL": None,
+    "TELEGRAM_API_URL": "https://api.telegram.org",
 }
 
 

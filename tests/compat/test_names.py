@@ -3,8 +3,7 @@ or is in the migration guide's table of names not shipped, with the reason.
 
 The names come from wagtail-live 1.0's docs (docs/reference: the mkdocstrings targets and
 the members they render; docs/getting_started: the imports and settings paths it shows)
-and from its ``utils``, ``apps``, ``__init__`` and tag library. The receivers and
-exceptions (``receivers.*``, ``exceptions.*``) have tests of their own.
+and from its ``utils``, ``apps``, ``__init__``, tag library, receivers and exceptions.
 """
 
 import importlib
@@ -81,6 +80,17 @@ WAGTAIL_LIVE_NAMES = [
     ("publishers.starlette", "StarlettePublisher"),
     ("publishers.websockets", "WebsocketsPublisher"),
     ("webapp.receiver", "WebAppReceiver"),
+    ("receivers.base", "BaseMessageReceiver"),
+    ("receivers.base", "WebhookReceiverMixin"),
+    ("receivers.base", "TEXT"),
+    ("receivers.base", "IMAGE"),
+    ("receivers.base", "EMBED"),
+    ("receivers.slack", "SlackWebhookMixin"),
+    ("receivers.slack", "SlackEventsAPIReceiver"),
+    ("receivers.telegram", "TelegramWebhookMixin"),
+    ("receivers.telegram", "TelegramWebhookReceiver"),
+    ("exceptions", "RequestVerificationError"),
+    ("exceptions", "WebhookSetupError"),
     ("templatetags.wagtail_live_tags", "get_server_host"),
     ("templatetags.wagtail_live_tags", "get_server_port"),
     ("templatetags.wagtail_live_tags", "use_secure_ws_connection"),
