@@ -83,7 +83,12 @@ def demo(tmp_path_factory):
     first_output = manage("load_demo", env=env)
     first = snapshot(env)
     second_output = manage("load_demo", env=env)
-    return {"first": first, "second": snapshot(env), "outputs": [first_output, second_output]}
+    return {
+        "first": first,
+        "second": snapshot(env),
+        "outputs": [first_output, second_output],
+        "env": env,
+    }
 
 
 def test_load_demo_makes_one_published_live_blog_at_live_blog(demo):
@@ -113,6 +118,20 @@ def test_load_demo_sets_up_the_sandbox_admin_login(demo):
 def test_load_demo_run_twice_changes_nothing(demo):
     assert demo["second"] == demo["first"]
     assert demo["outputs"][1].count("unchanged") == 3, demo["outputs"][1]
+
+
+FAVICON = """
+from django.test import Client
+response = Client(HTTP_HOST="localhost").get("/favicon.ico", follow=True)
+print(response.status_code, response.redirect_chain[-1][0], response["Content-Type"])
+"""
+
+
+def test_the_sandbox_serves_a_favicon(demo):
+    output = manage("shell", "-c", FAVICON, env=demo["env"])
+    status, url, content_type = output.strip().splitlines()[-1].split()
+    assert (status, url) == ("200", "/static/wagtailadmin/images/favicon.ico")
+    assert content_type.startswith("image/")
 
 
 def stop_process_group(process: subprocess.Popen) -> None:

@@ -49,8 +49,9 @@ def _layer_failed(layer, exc: Exception) -> None:
     if layer not in _unreachable:
         _unreachable.add(layer)
         logger.warning(
-            "The channel layer is unreachable (%r): live readers in this process are "
+            "The channel layer is unreachable (%s: %s): live readers in this process are "
             "closed with %s, and reconnect and catch up once it answers.",
+            type(exc).__name__,
             exc,
             CLOSE_LAYER_LOST,
         )

@@ -143,8 +143,9 @@ class PresenceBackend:
         if not self._failing:
             self._failing = True
             logger.warning(
-                "Live subscriber counts are unavailable (%r): readers are still served, and "
-                "counted again once the store answers.",
+                "Live subscriber counts are unavailable (%s: %s): readers are still served, "
+                "and counted again once the store answers.",
+                type(exc).__name__,
                 exc,
             )
 
