@@ -152,11 +152,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WAGTAIL_SITE_NAME = "wagtail-live-admin tests"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No handler of its own: the package's lines reach the root logger's (pytest's, or the
+# one daphne sets up in a server a test starts) once, not twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"wagtail_live_admin": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {"wagtail_live_admin": {"level": "WARNING"}},
 }
 
 # The tests run with DEBUG off and, by default, the in-memory layer on purpose;

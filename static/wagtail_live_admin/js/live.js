@@ -24,6 +24,7 @@
   const RETRY_MAX_MS = 10000;
   // Refused by the server (page gone, not allowed, too many sockets): retry, but slowly.
   const REFUSED_CODES = new Set([4403, 4404, 4429]);
+  const LAYER_LOST_CODE = 4503;
 
   function start(root) {
     const container = root.querySelector("#live-posts");
@@ -153,6 +154,7 @@
 
     function connect() {
       setStatus(failures ? "reconnecting" : "connecting");
+      const failuresBefore = failures;
       // The page's own scheme decides: https pages need wss (wagtail-live#143).
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
       const socket = new WebSocket(`${scheme}//${window.location.host}${path}`);
@@ -172,7 +174,9 @@
         if (frame && frame.renders !== undefined) receive(frame);
       });
       socket.addEventListener("close", (event) => {
-        failures += 1;
+        // 4503 (the server lost its channel layer) also comes right after an accept while
+        // the layer is down: keep backing off as if that open never happened.
+        failures = (event.code === LAYER_LOST_CODE ? failuresBefore : failures) + 1;
         setStatus("reconnecting");
         window.setTimeout(connect, retryDelay(event.code));
       });
