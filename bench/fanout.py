@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import layers
+from bench import layers, nchan
 from bench.fanout_client import page_origin
 from bench.machine import machine, ratio, table, write
 from tests.services import free_port, port_open
@@ -53,7 +53,7 @@ class Server:
     """A server configuration: what serves the sockets, on which channel layer."""
 
     name: str
-    runner: str  # "daphne", "uvicorn" or "bare"
+    runner: str  # "daphne", "uvicorn", "bare" or "nchan" (bench/nchan.py)
     app: str | None = None  # the ASGI application, for daphne and uvicorn
     layer: str | None = None  # "core" or "pubsub" (bench/layers.py)
     capacity: int | None = None
@@ -86,6 +86,7 @@ SERVERS = {
         Server("Channels + daphne", "daphne", BARE_CHANNELS, "core"),
         Server("ours + daphne", "daphne", OURS, "core", RECOMMENDED_CAPACITY, ours=True),
         Server("ours + uvicorn", "uvicorn", OURS, "core", RECOMMENDED_CAPACITY, ours=True),
+        Server("nginx + Nchan", "nchan", ours=True),
         Server("ours + uvicorn, capacity 100", "uvicorn", OURS, "core", ours=True),
         Server("ours + uvicorn, pub/sub layer", "uvicorn", OURS, "pubsub", ours=True),
         Server("ours + daphne, pub/sub layer", "daphne", OURS, "pubsub", ours=True),
@@ -387,7 +388,10 @@ class Publisher:
 
     def __init__(self, server: Server, servers: ServerProcesses):
         self.server = server
-        if server.runner == "bare":
+        self.nchan = None
+        if server.runner == "nchan":
+            self.nchan, self.layer = nchan.NchanPublisher(servers.publish_url(CHANNEL_ID)), None
+        elif server.runner == "bare":
             import redis.asyncio
 
             self.redis = redis.asyncio.Redis.from_url(servers.redis_url)
@@ -401,7 +405,9 @@ class Publisher:
     async def publish(self, seq: int) -> None:
         sent = time.time()
         frame = bench_frame(seq, sent)
-        if self.layer is None:
+        if self.nchan is not None:
+            await self.nchan.publish_frame(frame)
+        elif self.layer is None:
             await self.redis.publish(BARE_CHANNEL, frame)
         elif self.server.ours:
             from wagtail_live_admin.realtime.groups import UPDATE_EVENT, agroup_send
@@ -413,6 +419,8 @@ class Publisher:
             await self.layer.group_send("bench", {"type": "bench.frame", "frame": frame})
 
     async def close(self) -> None:
+        if self.nchan is not None:
+            return
         if self.layer is None:
             await self.redis.aclose()
         elif hasattr(self.layer, "flush"):
@@ -527,7 +535,12 @@ async def run_cell(
     database_url: str,
     profile: Path | None = None,
 ) -> list[dict]:
-    servers = ServerProcesses(server, processes, redis_url=redis_url, database_url=database_url)
+    if server.runner == "nchan":
+        servers = nchan.NchanProcesses(
+            server, processes, redis_url=redis_url, database_url=database_url, path=server.path
+        )
+    else:
+        servers = ServerProcesses(server, processes, redis_url=redis_url, database_url=database_url)
     servers.start()
     publisher = Publisher(server, servers)
     seq_counter = iter(range(1, 10**9))

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from tests.services import free_port, port_open, require
@@ -24,6 +26,20 @@ def stop_group(process: subprocess.Popen, *, timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def daphne_command(port: int) -> list[str]:
+    """daphne serving the test project's ASGI application on 127.0.0.1:``port``."""
+    return [
+        sys.executable,
+        "-m",
+        "daphne",
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "tests.asgi:application",
+    ]
 
 
 class Local:
@@ -68,16 +84,7 @@ class DaphneServer(Local):
             **self.env,
         }
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "tests.asgi:application",
-            ],
+            daphne_command(self.port),
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -256,11 +263,24 @@ class NginxServer(Local):
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"nginx exited early:\n{self.output()}")
-            if port_open("127.0.0.1", self.port, timeout=0.2):
+            if self.nchan_ready():
                 return self
             time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"nginx did not answer on port {self.port}:\n{self.output()}")
+
+    def nchan_ready(self) -> bool:
+        """Whether Nchan answers for channels: 503 until it has connected to Redis."""
+        if not port_open("127.0.0.1", self.port, timeout=0.2):
+            return False
+        probe = self.publish_url().format(channel="readiness-probe")
+        try:
+            with urllib.request.urlopen(probe, timeout=2) as response:
+                return response.status == 200
+        except urllib.error.HTTPError as error:
+            return error.code == 404  # no such channel: Nchan answered
+        except OSError:
+            return False
 
     def stop(self) -> None:
         if self.process is not None:
