@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import layers, nchan
+from bench import layers, nchan, signal_path
 from bench.fanout_client import page_origin
 from bench.machine import machine, ratio, table, write
 from tests.services import free_port, port_open
@@ -60,6 +60,7 @@ class Server:
     ours: bool = False
     deflate: bool = False  # the clients offer permessage-deflate, as browsers do
     options: tuple[str, ...] = ()  # more options for the server's command
+    signal: bool = False  # publish through the package's whole path (bench/signal_path.py)
 
     @property
     def path(self) -> str:
@@ -87,6 +88,25 @@ SERVERS = {
         Server("ours + daphne", "daphne", OURS, "core", RECOMMENDED_CAPACITY, ours=True),
         Server("ours + uvicorn", "uvicorn", OURS, "core", RECOMMENDED_CAPACITY, ours=True),
         Server("nginx + Nchan", "nchan", ours=True),
+        Server(
+            "ours + daphne, from the signal",
+            "daphne",
+            OURS,
+            "core",
+            RECOMMENDED_CAPACITY,
+            ours=True,
+            signal=True,
+        ),
+        Server(
+            "ours + uvicorn, from the signal",
+            "uvicorn",
+            OURS,
+            "core",
+            RECOMMENDED_CAPACITY,
+            ours=True,
+            signal=True,
+        ),
+        Server("nginx + Nchan, from the signal", "nchan", ours=True, signal=True),
         Server("ours + uvicorn, capacity 100", "uvicorn", OURS, "core", ours=True),
         Server("ours + uvicorn, pub/sub layer", "uvicorn", OURS, "pubsub", ours=True),
         Server("ours + daphne, pub/sub layer", "daphne", OURS, "pubsub", ours=True),
@@ -388,7 +408,11 @@ class Publisher:
 
     def __init__(self, server: Server, servers: ServerProcesses):
         self.server = server
-        self.nchan = None
+        self.nchan = self.signal = None
+        if server.signal:
+            self.signal = signal_path.SignalPublisher(
+                server, servers, channel_id=CHANNEL_ID, padding=PADDING
+            )
         if server.runner == "nchan":
             self.nchan, self.layer = nchan.NchanPublisher(servers.publish_url(CHANNEL_ID)), None
         elif server.runner == "bare":
@@ -404,6 +428,9 @@ class Publisher:
 
     async def publish(self, seq: int) -> None:
         sent = time.time()
+        if self.signal is not None:
+            await self.signal.publish(seq, sent)
+            return
         frame = bench_frame(seq, sent)
         if self.nchan is not None:
             await self.nchan.publish_frame(frame)
@@ -419,6 +446,8 @@ class Publisher:
             await self.layer.group_send("bench", {"type": "bench.frame", "frame": frame})
 
     async def close(self) -> None:
+        if self.signal is not None:
+            await self.signal.close()
         if self.nchan is not None:
             return
         if self.layer is None:
