@@ -695,7 +695,8 @@ def run(
         raise SystemExit(f"Unknown server {unknown}, must be one of: {', '.join(SERVERS)}")
     prepare_database()
     database = connection.settings_dict["NAME"]
-    database_url = f"sqlite:///{database}"
+    # The database the bench process uses: SQLite by default, PostgreSQL with DATABASE_URL.
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{database}"
     rows = []
     for server, size, processes, modes in plan.cells():
         rows += asyncio.run(
