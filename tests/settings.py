@@ -170,3 +170,14 @@ SILENCED_SYSTEM_CHECKS = ["wagtail_live_admin.W002"]
 
 # The browser tests wait for the Live dashboard to refresh: refresh every second.
 WAGTAIL_LIVE_DASHBOARD_POLL_INTERVAL = 1
+
+# Receivers (tests/receivers): secrets the tests sign with; Telegram's Bot API is a
+# stand-in server of the test's own when it gives its address.
+WAGTAIL_LIVE_SLACK_SIGNING_SECRET = "test-slack-signing-secret"
+WAGTAIL_LIVE_SLACK_BOT_TOKEN = "xoxb-test"
+WAGTAIL_LIVE_TELEGRAM_BOT_TOKEN = "123456:test-bot-token"
+WAGTAIL_LIVE_TELEGRAM_SECRET_TOKEN = "test-telegram-secret"
+WAGTAIL_LIVE_TELEGRAM_WEBHOOK_URL = "https://live.example.com"
+WAGTAIL_LIVE_TELEGRAM_API_URL = os.environ.get(
+    "WAGTAIL_LIVE_TEST_TELEGRAM_API_URL", "http://127.0.0.1:9/telegram-api"
+)

@@ -9,5 +9,6 @@ urlpatterns = [
     # What the test server holds for a channel's readers (tests/testapp/views.py).
     path("__tests__/readers/<str:channel_id>/", views.readers),
     path("", include("wagtail_live_admin.urls")),
+    path("", include("wagtail_live_admin.receivers.urls")),
     path("", include(wagtail_urls)),
 ]
