@@ -181,6 +181,11 @@ FULL = Plan(
         ("ours + uvicorn, pub/sub layer", 1000, ["paced", "burst150"]),
         ("ours + uvicorn, deflate offered", 1000, ["paced", "burst150"]),
         ("ours + uvicorn, deflate offered and refused", 1000, ["paced", "burst150"]),
+        # Readers on nginx with Nchan, and the whole publish path from the signal.
+        ("nginx + Nchan", 1000, ["paced", "burst150"]),
+        ("nginx + Nchan, from the signal", 1000, ["paced"]),
+        ("ours + daphne, from the signal", 1000, ["paced"]),
+        ("ours + uvicorn, from the signal", 1000, ["paced"]),
     ],
 )
 QUICK = Plan(
