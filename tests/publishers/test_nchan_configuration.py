@@ -1,13 +1,16 @@
-"""The Nchan publisher's configuration: its settings, its checks, and who counts its readers."""
+"""The Nchan publisher without nginx: its settings, checks, who counts, and nginx down."""
 
 import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.posts import post_value
 from tests.publishers.conftest import NCHAN_PUBLISHER
 from tests.servers import nchan_config
+from tests.services import free_port
 from wagtail_live_admin.conf import nchan_setting
+from wagtail_live_admin.models import PublishLogEntry
 from wagtail_live_admin.realtime import nchan
 from wagtail_live_admin.realtime.presence import get_presence_class
 from wagtail_live_admin.realtime.presence.nchan import NchanPresence
@@ -76,3 +79,29 @@ def test_the_tests_run_the_docs_nginx_configuration():
     assert "nchan_redis_server redis://127.0.0.1:6380;" in config
     # nginx asks the view that include("wagtail_live_admin.urls") serves.
     assert f"proxy_pass http://django{reverse('wagtail_live_admin:nchan_admission')};" in config
+
+
+@pytest.fixture
+def nginx_down(settings):
+    settings.WAGTAIL_LIVE_PUBLISHER = NCHAN_PUBLISHER
+    settings.WAGTAIL_LIVE_NCHAN = {
+        "PUBLISH_URL": f"http://127.0.0.1:{free_port()}/live-publish/{{channel}}/",
+        "TIMEOUT": 2.0,
+    }
+
+
+def test_with_nginx_down_a_publish_is_logged_failed_and_the_page_saves(
+    nginx_down, live_page, capture
+):
+    with capture(execute=True):
+        live_page.add_live_post(post_value("Goal!", message_id="m1"))
+    entry = PublishLogEntry.objects.get(channel_id=live_page.channel_id)
+    assert entry.status == PublishLogEntry.Status.FAILED and "URLError" in entry.error
+    assert live_page.get_live_post_by_message_id("m1") is not None
+
+
+def test_with_nginx_down_the_counts_are_unknown_not_zero(nginx_down, live_page, admin_client):
+    response = admin_client.get("/admin/live/counts/")
+    assert response.status_code == 503
+    dashboard = admin_client.get("/admin/live/results/").content.decode()
+    assert f'data-live-subscribers="{live_page.channel_id}"><span title="Unknown' in dashboard
