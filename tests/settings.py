@@ -148,6 +148,11 @@ if os.environ.get("WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"):
 if os.environ.get("WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"):
     WAGTAIL_LIVE_MAX_UNSENT_BYTES = int(os.environ["WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"])
 
+# ... and deliver through nginx with Nchan (tests/publishers/test_nchan.py).
+if os.environ.get("WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL"):
+    WAGTAIL_LIVE_PUBLISHER = "wagtail_live_admin.publishers.nchan.NchanPublisher"
+    WAGTAIL_LIVE_NCHAN = {"PUBLISH_URL": os.environ["WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL"]}
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 STATIC_URL = "/static/"
