@@ -7,6 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..conf import page_model_label, user_model_label
 from .frames import encode_frame
@@ -78,7 +79,7 @@ class PublishLogEntry(models.Model):
         FAILED = "failed", _("Failed")
 
     class Trigger(models.TextChoices):
-        PUBLISH = "publish", _("Publish")
+        PUBLISH = "publish", pgettext_lazy("what triggered an update", "Publish")
         API = "api", _("API")
         COMPOSER = "composer", _("Composer")
         REPUBLISH = "republish", _("Re-publish")
