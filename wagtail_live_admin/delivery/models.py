@@ -51,6 +51,12 @@ class ChannelSequence(models.Model):
 
 
 class PublishLogEntryQuerySet(models.QuerySet):
+    def served_by_catch_up(self) -> int:
+        """Count one catch-up for each failed entry of these: a reader got it after all."""
+        return self.filter(status=PublishLogEntry.Status.FAILED).update(
+            caught_up=F("caught_up") + 1
+        )
+
     def record(self, channel_id: str, renders: dict, removals: list, **fields) -> PublishLogEntry:
         """Write a pending entry with the channel's next ``seq``, in the caller's transaction."""
         seq = ChannelSequence.next_seq(channel_id)
@@ -123,6 +129,9 @@ class PublishLogEntry(models.Model):
     )
     subscribers = models.PositiveIntegerField(_("subscribers at send"), null=True, blank=True)
     duration_ms = models.FloatField(_("send duration (ms)"), null=True, blank=True)
+    # A failed update's readers may still get it: from the catch-up endpoint, when they
+    # reconnect or see the gap. Each catch-up that serves it counts one (readers/views.py).
+    caught_up = models.PositiveIntegerField(_("catch-ups that served it"), default=0)
     created_at = models.DateTimeField(_("published at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Each attempt's outcome in order (pending, then sent or failed with its error),

@@ -17,6 +17,7 @@ from ...delivery.models import PublishLogEntry
 from ...live.models import CHANNEL_ID_PATTERN
 from ..filters import PublishLogFilterSet
 from ..permissions import can_republish
+from ..recovery import mark_recovered
 from .base import LiveViewMixin, RefreshingResultsMixin, admin_url
 from .log_export import PublishLogExportMixin
 from .log_table import PublishLogTable, RepublishColumn, log_entries
@@ -149,6 +150,7 @@ class PublishLogView(LiveViewMixin, RefreshingResultsMixin, PublishLogExportMixi
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
+        mark_recovered(context["object_list"])
         # While an entry on this page is pending, its partial asks again (see index_results.html).
         context["has_pending"] = any(
             entry.status == PublishLogEntry.Status.PENDING for entry in context["object_list"]
