@@ -10,5 +10,6 @@ urlpatterns = [
     path("__tests__/readers/<str:channel_id>/", views.readers),
     path("__tests__/queries/", views.queries),
     path("", include("wagtail_live_admin.urls")),
+    path("", include("wagtail_live_admin.receivers.urls")),
     path("", include(wagtail_urls)),
 ]

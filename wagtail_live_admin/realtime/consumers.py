@@ -14,6 +14,7 @@ its own: send to the group.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import uuid
@@ -133,6 +134,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 if not shutdown.watch(self):  # the process is stopping: go elsewhere
                     self._release()
                     code = CLOSE_GOING_AWAY
+        except fanout.LayerUnavailable:
+            # Logged once per outage by fanout, not once per reader: live.js tries again.
+            self._release()
+            code = CLOSE_LAYER_LOST
         except Exception:
             logger.exception("Could not admit a live socket on channel %r.", self.channel_id)
             self._release()
@@ -163,18 +168,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _join(self) -> None:
         # Join before accepting, so no update falls between the two, and so that an
         # open socket is a counted one.
-        self.group_name = live_group_name(self.channel_id)
+        group_name = live_group_name(self.channel_id)
         self.channel_layer = get_channel_layer()
         # The reader's name in presence counts, unique across processes.
         self.channel_name = f"live-reader.{uuid.uuid4().hex}"
         self._backlog = Backlog(self.base_send)
         self._unsent_limit = get_setting("MAX_UNSENT_BYTES")
-        await fanout.join(self.channel_layer, self.group_name, self)
-        try:
+        await fanout.join(self.channel_layer, group_name, self)
+        # Only once joined: a reader the layer turned away has nothing to leave.
+        self.group_name = group_name
+        # Counting readers is a convenience: its failure (Redis down) costs the reader
+        # nothing, and presence logs it once per outage.
+        with contextlib.suppress(Exception):
             await get_presence().join(self.channel_id, self.channel_name)
-        except Exception as exc:
-            # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
-            logger.warning("Presence join failed on channel %r: %r", self.channel_id, exc)
 
     async def _refuse(self, code: int) -> None:
         # A close before accept reaches the browser as HTTP 403 without a code:

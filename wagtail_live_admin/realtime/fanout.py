@@ -38,6 +38,32 @@ _local_groups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict] = (
     weakref.WeakKeyDictionary()
 )
 
+# The layers this process cannot reach now. A Redis outage fails every reader's connect
+# and every group's subscription: it is logged once when it starts and once when it ends.
+_unreachable: weakref.WeakSet = weakref.WeakSet()
+
+
+class LayerUnavailable(Exception):
+    """The channel layer did not answer (logged once per outage): close the reader with 4503."""
+
+
+def _layer_failed(layer, exc: Exception) -> None:
+    if layer not in _unreachable:
+        _unreachable.add(layer)
+        logger.warning(
+            "The channel layer is unreachable (%s: %s): live readers in this process are "
+            "closed with %s, and reconnect and catch up once it answers.",
+            type(exc).__name__,
+            exc,
+            CLOSE_LAYER_LOST,
+        )
+
+
+def _layer_answered(layer) -> None:
+    if layer in _unreachable:
+        _unreachable.discard(layer)
+        logger.warning("The channel layer answers again: live readers are served.")
+
 
 class LocalGroup:
     """This process's readers of one group, and the layer channel that brings its messages."""
@@ -81,7 +107,7 @@ class LocalGroup:
             await self.layer.group_discard(self.group, self.channel_name)
         except Exception as exc:
             # Left in the group, the channel only collects messages until they expire.
-            logger.warning("Could not leave group %r: %r", self.group, exc)
+            _layer_failed(self.layer, exc)
 
     async def _receive_forever(self) -> None:
         # Only receives: a burst is taken off the layer (out of reach of its capacity)
@@ -105,13 +131,8 @@ class LocalGroup:
         if self.registry.get(self.key) is self:
             del self.registry[self.key]
         readers = tuple(self.consumers)
-        logger.warning(
-            "Lost the channel layer under group %r (%r): closing its %s local readers, "
-            "who reconnect and catch up.",
-            self.group,
-            exc,
-            len(readers),
-        )
+        _layer_failed(self.layer, exc)
+        logger.info("Closing the %s local readers of group %r.", len(readers), self.group)
         for consumer in readers:
             with contextlib.suppress(Exception):
                 await consumer.close(code=CLOSE_LAYER_LOST)
@@ -128,7 +149,7 @@ class LocalGroup:
             try:
                 await self.layer.group_add(self.group, self.channel_name)
             except Exception as exc:
-                logger.warning("Could not renew group %r: %r", self.group, exc)
+                _layer_failed(self.layer, exc)
 
     async def _deliver_forever(self) -> None:
         while True:
@@ -190,7 +211,10 @@ def _groups() -> dict:
 
 
 async def join(layer, group: str, consumer) -> None:
-    """Make ``consumer`` receive the messages of ``group`` through this process's channel."""
+    """Make ``consumer`` receive the messages of ``group`` through this process's channel.
+
+    Raises ``LayerUnavailable`` when the layer does not answer.
+    """
     groups = _groups()
     key = (id(layer), group)
     local = groups.get(key)
@@ -201,10 +225,12 @@ async def join(layer, group: str, consumer) -> None:
         # Shielded: a reader who leaves while the process joins must not cancel the
         # join for the readers who wait on it too.
         await asyncio.shield(local.started)
-    except Exception:
+    except Exception as exc:
         if groups.get(key) is local:
             del groups[key]
-        raise
+        _layer_failed(layer, exc)
+        raise LayerUnavailable(repr(exc)) from exc
+    _layer_answered(layer)
     local.consumers[consumer] = None
 
 
