@@ -1,7 +1,8 @@
 """``make bench``: run the benchmarks, print their tables, write bench/results/*.json.
 
 ``python -m bench`` runs them all; ``python -m bench fanout --quick`` (or ``publish_path``,
-``admin``, ``presence``, ``newsroom``) runs one, ``--quick`` with small sizes for development.
+``admin``, ``presence``, ``newsroom``, ``restart``) runs one, ``--quick`` with small sizes
+for development.
 """
 
 import argparse
@@ -18,7 +19,7 @@ os.environ.setdefault(
     "DATABASE_URL", f"sqlite:////tmp/wagtail_live_admin_bench_{os.getpid()}.sqlite3"
 )
 
-BENCHES = ("publish_path", "presence", "admin", "newsroom", "fanout")
+BENCHES = ("publish_path", "presence", "admin", "newsroom", "restart", "fanout")
 
 
 def main() -> None:
@@ -67,6 +68,10 @@ def main() -> None:
             from bench import newsroom
 
             newsroom.run(redis_url=redis_url, quick=args.quick)
+        if "restart" in benches:
+            from bench import restart
+
+            restart.run(redis_url=redis_url, quick=args.quick)
         if "fanout" in benches:
             from bench import fanout
 

@@ -1,0 +1,282 @@
+"""Readers across a server restart: a restart storm, and a rolling restart under publishes.
+
+Two daphne processes serve the test project on the recommended Redis layer. Readers are
+client processes of bench/restart_client.py, which behave as live.js does and reconnect
+to the other process (as a load balancer would send them) when theirs goes away.
+
+- Restart storm: every reader on process A; A gets SIGTERM and an update is published
+  while its readers are away. Timed from the SIGTERM: the last reader admitted on B, and
+  the last reader caught up (the update applied); the database queries B ran for the
+  crowd's admissions; how long until the dashboard's count is the readers' number again.
+- Rolling restart: readers on both processes, paced publishes; A gets SIGTERM in the
+  middle and is started again. Lost updates (a reader that ends without one) and how
+  long after the SIGTERM the count is right again.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+
+from django.test import override_settings
+
+from bench import layers
+from bench.fanout import RECOMMENDED_CAPACITY, ROOT, Server, ServerProcesses, percentile
+from bench.machine import machine, table, write
+
+CHANNEL_ID = "bench-restart"
+SERVER = Server(
+    "ours + daphne", "daphne", "tests.asgi:application", "core", RECOMMENDED_CAPACITY, ours=True
+)
+STORM_READERS, ROLLING_READERS, PUBLISHES, PER_SECOND = 5000, 1000, 40, 4
+QUICK = (500, 200, 12)
+CLIENT_PROCESSES = 2
+SPREAD_MS = 3000
+
+
+class ReaderProcesses:
+    """Client processes of bench/restart_client.py, ``count`` readers over them."""
+
+    def __init__(self, count: int, urls: list[str], *, spread_ms: float = SPREAD_MS):
+        per = [count // CLIENT_PROCESSES + (i < count % CLIENT_PROCESSES) for i in range(2)]
+        self.processes = [
+            subprocess.Popen(
+                [
+                    *(sys.executable, "-m", "bench.restart_client", "--count", str(n)),
+                    *("--channel", CHANNEL_ID, "--spread", str(spread_ms), *urls),
+                ],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for n in per
+            if n
+        ]
+
+    def wait_ready(self) -> None:
+        for process in self.processes:
+            assert json.loads(process.stdout.readline())["event"] == "ready"
+
+    def report(self) -> tuple[list, dict]:
+        readers, codes = [], {}
+        for process in self.processes:
+            process.stdin.write("report\n")
+            process.stdin.flush()
+        for process in self.processes:
+            answer = json.loads(process.stdout.readline())
+            readers += answer["readers"]
+            for code, count in answer["codes"].items():
+                codes[code] = codes.get(code, 0) + count
+        return readers, codes
+
+    def stop(self) -> None:
+        for process in self.processes:
+            try:
+                process.stdin.write("quit\n")
+                process.stdin.flush()
+                process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+                process.wait()
+
+
+def prepare_page():
+    from wagtail.models import Page
+
+    from tests.posts import post_value
+    from tests.testapp.models import LiveBlogPage
+
+    LiveBlogPage.objects.filter(channel_id=CHANNEL_ID).delete()
+    page = LiveBlogPage(
+        title="Restart", slug=f"restart-{time.monotonic_ns()}", channel_id=CHANNEL_ID
+    )
+    Page.objects.get(depth=2).add_child(instance=page)
+    page.save_revision().publish()
+    page = LiveBlogPage.objects.get(pk=page.pk)
+    page.add_live_post(post_value("Kick-off"))
+    return page
+
+
+def publish(page, layer: dict, text: str) -> int:
+    from tests.posts import post_value
+
+    with override_settings(CHANNEL_LAYERS={"default": layer}):
+        page.refresh_from_db()
+        page.add_live_post(post_value(text))
+    from wagtail_live_admin.delivery.snapshot import last_seq
+
+    return last_seq(CHANNEL_ID)
+
+
+@functools.cache
+def _presence(redis_url: str, prefix: str):
+    from wagtail_live_admin.realtime.presence.redis_backend import RedisPresence
+
+    return RedisPresence(host={"address": redis_url}, prefix=prefix)
+
+
+def counts(servers: ServerProcesses) -> int:
+    """The channel's readers, as the dashboard counts them."""
+    return _presence(servers.redis_url, servers.prefix).counts([CHANNEL_ID])[CHANNEL_ID]
+
+
+def queries(port: int) -> int:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__tests__/queries/") as response:
+        return json.load(response)["queries"]
+
+
+def restart(servers: ServerProcesses, index: int, *, start: bool = True) -> float:
+    """SIGTERM process ``index``; start it again on its port once it is gone. Returns when."""
+    old = servers.processes[index]
+    stopped_at = time.time()
+    old.terminate()
+    old.wait(timeout=15)
+    if start:
+        port = servers.ports[index]
+        servers.processes[index] = subprocess.Popen(
+            servers.command(port),
+            cwd=ROOT,
+            env=servers.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    return stopped_at
+
+
+def wait_for_count(servers, expected: int, since: float, timeout: float = 60) -> float | None:
+    """Seconds from ``since`` until the count is ``expected`` (None if it never was)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if counts(servers) == expected:
+            return time.time() - since
+        time.sleep(0.05)
+    return None
+
+
+def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> dict:
+    urls = [f"ws://127.0.0.1:{port}" for port in servers.ports]
+    readers = ReaderProcesses(readers_count, urls)  # all on A first
+    try:
+        readers.wait_ready()
+        before = queries(servers.ports[1])
+        stopped_at = restart(servers, 0, start=False)
+        seq = publish(page, layer, "While A restarts")
+        count_s = wait_for_count(servers, readers_count, stopped_at)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            states, codes = readers.report()
+            if all(state[1] and state[1] > stopped_at and state[2] >= seq for state in states):
+                break
+            time.sleep(0.5)
+        admitted = [state[0] - stopped_at for state in states if state[0] > stopped_at]
+        caught_up = [
+            state[1] - stopped_at for state in states if state[1] > stopped_at and state[2] >= seq
+        ]
+        return {
+            "scenario": "restart storm",
+            "readers": readers_count,
+            "admitted": len(admitted),
+            "admitted_p50_s": percentile(admitted, 0.5),
+            "admitted_last_s": max(admitted, default=None),
+            "caught_up": len(caught_up),
+            "caught_up_last_s": max(caught_up, default=None),
+            "count_right_s": count_s,
+            "queries_on_b": queries(servers.ports[1]) - before,
+            "close_codes": codes,
+        }
+    finally:
+        readers.stop()
+
+
+def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, publishes: int):
+    urls = [f"ws://127.0.0.1:{port}" for port in servers.ports]
+    halves = [
+        ReaderProcesses(readers_count // 2, urls),
+        ReaderProcesses(readers_count - readers_count // 2, urls[::-1]),
+    ]
+    try:
+        for half in halves:
+            half.wait_ready()
+        wait_for_count(servers, readers_count, time.time(), timeout=30)
+        seq, stopped_at = 0, None
+        for number in range(publishes):
+            started = time.time()
+            seq = publish(page, layer, f"Update {number}")
+            if number == publishes // 3:
+                stopped_at = restart(servers, 0)
+            time.sleep(max(0, 1 / PER_SECOND - (time.time() - started)))
+        count_s = wait_for_count(servers, readers_count, stopped_at)
+        time.sleep(SPREAD_MS / 1000 + 3)  # the last reconnects and catch-ups
+        states = sum((half.report()[0] for half in halves), [])
+        lost = sum(1 for state in states if state[2] < seq or state[3])
+        return {
+            "scenario": "rolling restart of 1 of 2",
+            "readers": readers_count,
+            "publishes": publishes,
+            "readers_missing_an_update": lost,
+            "count_right_s": count_s,
+        }
+    finally:
+        for half in halves:
+            half.stop()
+
+
+def run(*, redis_url: str, quick: bool = False) -> list[dict]:
+    from django.db import connection
+
+    storm_readers, rolling_readers, publishes = (
+        QUICK if quick else (STORM_READERS, ROLLING_READERS, PUBLISHES)
+    )
+    database_url = f"sqlite:///{connection.settings_dict['NAME']}"
+    rows = []
+    for scenario in ("storm", "rolling"):
+        page = prepare_page()
+        servers = ServerProcesses(SERVER, 2, redis_url=redis_url, database_url=database_url)
+        layer = layers.layer_config("core", redis_url, servers.prefix, RECOMMENDED_CAPACITY)
+        servers.start()
+        try:
+            if scenario == "storm":
+                rows.append(storm(servers, page, layer, storm_readers))
+            else:
+                rows.append(rolling(servers, page, layer, rolling_readers, publishes))
+        finally:
+            servers.stop()
+            servers.remove_logs()
+        print(json.dumps(rows[-1]))
+    write("restart", [{"machine": machine(), **row} for row in rows], configuration={
+        "server": "2 daphne processes, channels-redis (capacity 1,000)",
+        "database": connection.vendor,
+        "spread_ms": SPREAD_MS,
+        "quick": quick,
+    })  # fmt: skip
+    print(table_of(rows))
+    return rows
+
+
+def table_of(rows: list[dict]) -> str:
+    return table(
+        "Restarts: 2 daphne processes, readers that behave as live.js (seconds from the SIGTERM)",
+        ["scenario", "readers", "last admitted", "last caught up", "count right", "lost",
+         "B's queries"],
+        [
+            [
+                row["scenario"],
+                f"{row['readers']:,}",
+                _round(row.get("admitted_last_s")),
+                _round(row.get("caught_up_last_s")),
+                _round(row.get("count_right_s")),
+                row.get("readers_missing_an_update", "-"),
+                row.get("queries_on_b", "-"),
+            ]
+            for row in rows
+        ],
+    )  # fmt: skip
+
+
+def _round(value):
+    return round(value, 2) if isinstance(value, float) else value

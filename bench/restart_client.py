@@ -1,0 +1,162 @@
+"""Readers that behave as live.js does across a server restart, for bench/restart.py.
+
+``python -m bench.restart_client --count N --channel ID --spread MS URL [URL ...]`` opens
+N websockets to the first URL (``ws://host:port``). Each reader applies frames in seq
+order and catches up over HTTP after every (re)connect and on a gap; when its socket
+closes it waits as live.js does (a random part of the spread after a server going away,
+backoff after that) and reconnects to the next URL, as a load balancer would send it to a
+process that is up. On stdin: ``report`` (prints each reader's state) and ``quit``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+RESTART_CODES = {1001, 1006, 1012, 4001, 4503}
+REFUSED_CODES = {4403, 4404, 4429}
+
+
+def emit(message: dict) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+async def http_get(url: str) -> tuple[int, dict]:
+    """GET ``url`` (http://host:port/path) over a connection of its own; status and JSON."""
+    host_port, _, path = url.removeprefix("http://").partition("/")
+    host, _, port = host_port.partition(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(f"GET /{path} HTTP/1.0\r\nHost: {host_port}\r\n\r\n".encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, (json.loads(body) if status == 200 else {})
+
+
+class Reader:
+    def __init__(self, urls: list[str], channel_id: str, spread: float):
+        self.urls, self.channel_id, self.spread = urls, channel_id, spread
+        self.server = 0
+        self.last_seq = 0
+        self.missing: set[int] = set()  # seqs skipped and not yet caught up
+        self.failures = 0
+        self.admitted_at = None  # when its latest socket opened
+        self.caught_up_at = None  # when its latest catch-up after opening answered
+        self.reconnects = 0
+        self.codes: dict[int, int] = {}
+
+    def apply(self, seq: int) -> None:
+        if seq > self.last_seq + 1:
+            self.missing.update(range(self.last_seq + 1, seq))
+        self.missing.discard(seq)
+        self.last_seq = max(self.last_seq, seq)
+
+    async def catch_up(self) -> None:
+        base = self.urls[self.server].replace("ws://", "http://")
+        try:
+            status, data = await http_get(
+                f"{base}/live/{self.channel_id}/updates/?since={self.last_seq}"
+            )
+        except (OSError, ValueError, IndexError):
+            return  # the server went away meanwhile; as live.js, the next (re)connect asks again
+        if status != 200:
+            return
+        if "snapshot" in data:
+            self.missing = {seq for seq in self.missing if seq > data["snapshot"]["seq"]}
+            self.last_seq = max(self.last_seq, data["snapshot"]["seq"])
+        for frame in data.get("frames", []):
+            self.apply(frame["seq"])
+
+    def delay(self, code: int | None) -> float:
+        if code in REFUSED_CODES:
+            return 10
+        if self.failures == 1 and code in RESTART_CODES:
+            return random.random() * self.spread
+        capped = min(10, 0.5 * 2 ** (self.failures - 1))
+        return capped / 2 + random.random() * capped / 2
+
+    async def run(self, connected: asyncio.Event | None) -> None:
+        while True:
+            url = f"{self.urls[self.server]}/ws/channel/{self.channel_id}/"
+            origin = self.urls[self.server].replace("ws://", "http://")
+            code = None
+            try:
+                async with connect(url, origin=origin, open_timeout=60) as socket:
+                    self.failures = 0
+                    self.admitted_at = time.time()
+                    if connected is not None:
+                        connected.set()
+                        connected = None
+                    await self.catch_up()
+                    self.caught_up_at = time.time()
+                    async for message in socket:
+                        start = message.rfind('"seq":') + 6
+                        seq = int(message[start : message.index(",", start)])
+                        if seq == self.last_seq + 1:
+                            self.apply(seq)
+                        elif seq > self.last_seq:
+                            await self.catch_up()
+            except ConnectionClosed as closed:
+                code = closed.rcvd.code if closed.rcvd else 1006
+            except (OSError, InvalidHandshake, TimeoutError, ValueError):
+                # Refused, or a handshake the server failed (as a browser sees: 1006).
+                code = 1006
+            self.codes[code] = self.codes.get(code, 0) + 1
+            self.failures += 1
+            self.reconnects += 1
+            self.server = (self.server + 1) % len(self.urls)
+            await asyncio.sleep(self.delay(code))
+
+    def state(self) -> list:
+        return [self.admitted_at, self.caught_up_at, self.last_seq, len(self.missing)]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--channel", required=True)
+    parser.add_argument("--spread", type=float, default=3000, help="milliseconds")
+    parser.add_argument("urls", nargs="+")
+    args = parser.parse_args()
+    readers = [Reader(args.urls, args.channel, args.spread / 1000) for _ in range(args.count)]
+    connected = [asyncio.Event() for _ in readers]
+    tasks = []
+    for reader, event in zip(readers, connected, strict=True):
+        tasks.append(asyncio.create_task(reader.run(event)))
+        await asyncio.sleep(0.002)  # a crowd arriving, not one burst
+    for event in connected:
+        await event.wait()
+    emit({"event": "ready"})
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        command = line.strip()
+        if command == "report":
+            codes: dict[int, int] = {}
+            for reader in readers:
+                for code, count in reader.codes.items():
+                    codes[code] = codes.get(code, 0) + count
+            emit(
+                {
+                    "event": "report",
+                    "readers": [reader.state() for reader in readers],
+                    "codes": codes,
+                }
+            )
+        elif command == "quit":
+            break
+    for task in tasks:
+        task.cancel()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
