@@ -71,7 +71,7 @@ def main() -> None:
         if "restart" in benches:
             from bench import restart
 
-            restart.run(redis_url=redis_url, quick=args.quick)
+            restart.run(redis_url=redis_url, quick=args.quick, sizes=args.sizes)
         if "fanout" in benches:
             from bench import fanout
 

@@ -36,6 +36,9 @@ STORM_READERS, ROLLING_READERS, PUBLISHES, PER_SECOND = 5000, 1000, 40, 4
 QUICK = (500, 200, 12)
 CLIENT_PROCESSES = 2
 SPREAD_MS = 3000
+# Readers' first connects a second, over all client processes: a crowd that builds up, as
+# a live blog's does, before the restart that sends it all at once.
+RATE = 200
 
 
 class ReaderProcesses:
@@ -47,7 +50,8 @@ class ReaderProcesses:
             subprocess.Popen(
                 [
                     *(sys.executable, "-m", "bench.restart_client", "--count", str(n)),
-                    *("--channel", CHANNEL_ID, "--spread", str(spread_ms), *urls),
+                    *("--channel", CHANNEL_ID, "--spread", str(spread_ms)),
+                    *("--rate", str(RATE / CLIENT_PROCESSES), *urls),
                 ],
                 cwd=ROOT,
                 stdin=subprocess.PIPE,
@@ -59,6 +63,8 @@ class ReaderProcesses:
         ]
 
     def wait_ready(self) -> None:
+        # Each process opens its readers at RATE a second; a crowd that never gets in
+        # (the server cannot keep up) shows as a line that never comes.
         for process in self.processes:
             assert json.loads(process.stdout.readline())["event"] == "ready"
 
@@ -226,12 +232,15 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
             half.stop()
 
 
-def run(*, redis_url: str, quick: bool = False) -> list[dict]:
+def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) -> list[dict]:
+    """``sizes``: the storm's readers and the rolling restart's, instead of the defaults."""
     from django.db import connection
 
     storm_readers, rolling_readers, publishes = (
         QUICK if quick else (STORM_READERS, ROLLING_READERS, PUBLISHES)
     )
+    if sizes:
+        storm_readers, rolling_readers = (sizes * 2)[:2]
     database_url = f"sqlite:///{connection.settings_dict['NAME']}"
     rows = []
     for scenario in ("storm", "rolling"):

@@ -126,6 +126,7 @@ async def main() -> None:
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--channel", required=True)
     parser.add_argument("--spread", type=float, default=3000, help="milliseconds")
+    parser.add_argument("--rate", type=float, default=100, help="first connects a second")
     parser.add_argument("urls", nargs="+")
     args = parser.parse_args()
     readers = [Reader(args.urls, args.channel, args.spread / 1000) for _ in range(args.count)]
@@ -133,7 +134,7 @@ async def main() -> None:
     tasks = []
     for reader, event in zip(readers, connected, strict=True):
         tasks.append(asyncio.create_task(reader.run(event)))
-        await asyncio.sleep(0.002)  # a crowd arriving, not one burst
+        await asyncio.sleep(1 / args.rate)  # a crowd arriving, not one burst
     for event in connected:
         await event.wait()
     emit({"event": "ready"})
