@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -29,8 +28,6 @@ __all__ = [
     "get_presence_class",
     "trend_or_none",
 ]
-
-logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 
@@ -85,19 +82,25 @@ def _reset_presence(*, setting: str, **kwargs: Any) -> None:
 
 def counts_or_none(channel_ids: Iterable[str]) -> dict[str, int] | None:
     """``get_presence().counts(channel_ids)``, or None (logged) when presence cannot answer."""
+    presence = get_presence()
     try:
-        return get_presence().counts(channel_ids)
+        counts = presence.counts(channel_ids)
     except Exception as exc:
-        logger.warning("Could not count readers: %r", exc)
+        presence.unreachable(exc)
         return None
+    presence.reachable()
+    return counts
 
 
 def trend_or_none(
     channel_ids: Iterable[str], *, since: datetime
 ) -> dict[str, list[tuple[datetime, int]]] | None:
     """``get_presence().trend(...)``, or None (logged) when presence cannot answer."""
+    presence = get_presence()
     try:
-        return get_presence().trend(channel_ids, since=since)
+        trend = presence.trend(channel_ids, since=since)
     except Exception as exc:
-        logger.warning("Could not read the readers' trend: %r", exc)
+        presence.unreachable(exc)
         return None
+    presence.reachable()
+    return trend
