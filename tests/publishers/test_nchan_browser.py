@@ -43,7 +43,7 @@ def test_a_page_made_private_loses_its_nchan_socket_and_is_not_let_back(nchan, l
     in_thread(make_private, live_page.pk)
     reader.expect_status("reconnecting")
     # It tries again (nginx asks Django each time) and stays out.
-    for _ in range(100):
+    for _ in range(200):  # the first retry comes within the reconnect spread (3 s)
         if len(reader.websocket_urls) >= 3:
             break
         reader.page.wait_for_timeout(100)
