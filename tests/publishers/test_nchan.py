@@ -152,3 +152,16 @@ def test_catch_up_through_nginx_serves_what_a_reader_missed(nchan, live_page):
     with urllib.request.urlopen(f"{nchan.b.url}/live/match-day.1/updates/?since=0") as response:
         body = json.loads(response.read())
     assert [frame["seq"] for frame in body["frames"]] == [1]
+
+
+def test_a_frame_larger_than_nginxs_default_body_limit_reaches_a_reader(nchan, live_page):
+    # A re-sync of a long live blog sends all of its posts in one frame: well over 1 MB.
+    text = "Minute by minute. " * 100_000
+    with connect(
+        f"{nchan.b.ws_url}/ws/channel/match-day.1/", origin=nchan.b.url, max_size=None
+    ) as reader:
+        entry = add_post(live_page, text, "long")
+        frame = reader.recv(timeout=10)
+    entry.refresh_from_db()
+    assert entry.status == Status.SENT, entry.error
+    assert len(frame) > 1024 * 1024 and json.loads(frame)["seq"] == entry.seq
