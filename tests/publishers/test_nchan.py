@@ -14,6 +14,7 @@ from websockets.sync.client import connect
 from tests.posts import post_value
 from tests.services import free_port
 from wagtail_live_admin.models import PublishLogEntry
+from wagtail_live_admin.realtime import nchan as nchan_client
 
 pytestmark = [
     pytest.mark.server,
@@ -47,8 +48,20 @@ def add_post(page, text, message_id):
     return PublishLogEntry.objects.filter(channel_id=page.channel_id).latest("seq")
 
 
+def counted(channel_id: str, readers: int, timeout=5.0) -> int:
+    """Nchan's count of the channel's readers, once it is ``readers`` (or the timeout)."""
+    deadline = time.monotonic() + timeout
+    while (count := nchan_client.subscribers(channel_id)) != readers:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return count
+
+
 def test_a_reader_on_one_nginx_gets_a_publish_made_through_the_other(nchan, live_page):
     with subscribe(nchan.b) as reader:
+        # Nchan counts a new subscriber through Redis a moment after its handshake.
+        assert counted("match-day.1", 1) == 1
         entry = add_post(live_page, "Kick-off", "m1")
         frame = receive_frame(reader)
     assert frame["seq"] == entry.seq == 1
