@@ -36,6 +36,8 @@ def nchan_servers(django_db_setup):
     finally:
         for server in (b, a, django, redis):
             server.stop()
+        for nginx in (a, b):
+            nginx.remove_files()
 
 
 @pytest.fixture
