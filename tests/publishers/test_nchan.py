@@ -1,17 +1,22 @@
 """Readers served by nginx with Nchan: two nginx servers on one Redis, daphne behind them."""
 
 import json
+import os
+import subprocess
+import sys
 import time
 import urllib.request
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import PageViewRestriction
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from tests.posts import post_value
+from tests.servers import ROOT
 from tests.services import free_port
 from wagtail_live_admin.models import PublishLogEntry
 from wagtail_live_admin.realtime import nchan as nchan_client
@@ -178,3 +183,26 @@ def test_a_frame_larger_than_nginxs_default_body_limit_reaches_a_reader(nchan, l
     entry.refresh_from_db()
     assert entry.status == Status.SENT, entry.error
     assert len(frame) > 1024 * 1024 and json.loads(frame)["seq"] == entry.seq
+
+
+def test_live_simulate_as_its_own_process_reaches_nginx_readers(nchan, live_page):
+    # No channel layer is shared (the tests' is in memory): Nchan is what processes share.
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        PYTHONPATH=str(ROOT),
+        WAGTAIL_LIVE_TEST_DB_NAME=str(connection.settings_dict["NAME"]),
+        WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL=nchan.a.publish_url(),
+    )
+    with subscribe(nchan.b) as reader:
+        result = subprocess.run(
+            [sys.executable, "-m", "django", "live_simulate", "--page", str(live_page.pk)]
+            + ["--count", "2", "--interval", "0"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert [receive_frame(reader)["seq"] for _ in range(2)] == [1, 2]
