@@ -206,3 +206,13 @@ def test_live_simulate_as_its_own_process_reaches_nginx_readers(nchan, live_page
         )
         assert result.returncode == 0, result.stderr
         assert [receive_frame(reader)["seq"] for _ in range(2)] == [1, 2]
+
+
+def test_a_channel_id_beyond_ascii_is_one_channel_for_readers_and_publisher(nchan, make_live_page):
+    page = make_live_page(title="Café", channel_id="café.1")
+    # A browser sends the path's UTF-8 percent-encoded; nginx decodes it, as it does the
+    # publisher's URL, and passes the id to Django's admission as it is.
+    with subscribe(nchan.b, "caf%C3%A9.1") as reader:
+        entry = add_post(page, "Bonjour", "m1")
+        frame = receive_frame(reader)
+    assert frame["channel_id"] == "café.1" and frame["seq"] == entry.seq == 1
