@@ -20,7 +20,7 @@ COMPAT_PYTHON ?= $(shell for p in python3.12 $(wildcard $(HOME)/.pyenv/versions/
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 COMPAT_PINS = "django>=5.2,<5.3" "wagtail>=7.0,<8"
 
-.PHONY: demo test test-sqlite test-postgres test-compat lint bench clean
+.PHONY: demo test test-sqlite test-postgres test-compat lint bench clean messages
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -68,13 +68,19 @@ POSTGRES_TESTS = tests/live tests/delivery tests/readers tests/management tests/
 	tests/admin/test_dashboard.py tests/admin/test_log.py
 
 # A laptop without the services skips this run; with CI=true their absence fails it.
+# It names its test databases after its own process (WAGTAIL_LIVE_TEST_DB_SUFFIX), and
+# fails if any of them is left once it is over (tests/databases.py).
 test-postgres: $(VENV)/.installed
 	@if ! $(VENV)/bin/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		if [ "$(CI)" = "true" ]; then echo "error: PostgreSQL (5432) or Redis (6379) is not answering on 127.0.0.1" >&2; exit 1; fi; \
 		echo "Skipping the PostgreSQL + Redis run: PostgreSQL (5432) or Redis (6379) is not answering on 127.0.0.1."; \
 	else \
-		DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL_TESTS) \
-		$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow and not browser" $(POSTGRES_TESTS); \
+		export DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL_TESTS) \
+			WAGTAIL_LIVE_TEST_DB_SUFFIX="$$(id -u)_make$$$$"; \
+		status=0; \
+		$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow and not browser" $(POSTGRES_TESTS) || status=$$?; \
+		$(VENV)/bin/python -m tests.databases || status=1; \
+		exit $$status; \
 	fi
 
 $(COMPAT_VENV)/.installed: pyproject.toml
@@ -102,6 +108,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 # Under 10 minutes on 2 cores; `python -m bench fanout --quick` for a first look.
 bench: $(VENV)/.bench-installed
 	$(VENV)/bin/python -m bench
+
+# The message catalogs (wagtail_live_admin/locale/): the strings of the package and of the
+# root templates/, merged into each language's .po and compiled (needs GNU gettext).
+messages: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=tests.settings $(VENV)/bin/python -m tests.i18n.catalogs
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) dist build .pytest_cache .ruff_cache

@@ -6,30 +6,30 @@ merged, logged, delivered), once per ``message_id``: a source's retry changes no
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.timezone import now
-from wagtail.embeds.oembed_providers import all_providers
 from wagtail.images import get_image_model
 
 from ..delivery.models import PublishLogEntry
 from ..live import operations
 from ..live.blocks import (
+    SUPPORTED_MIME_TYPES,
     LivePostBlock,
     add_block_to_live_post,
     construct_embed_block,
     construct_image_block,
     construct_live_post_block,
     construct_text_block,
+    is_embed,
 )
 from ..live.locks import lock_page_row
 from ..live.pages import live_page_models
 from ..sources.models import ChannelSource
-from .webhooks import WebhookReceiverMixin
+from .webhooks import WebhookReceiverMixin  # noqa: F401 (wagtail-live imports it from here)
 
 logger = logging.getLogger(__name__)
 
@@ -37,29 +37,9 @@ TEXT = "text"
 IMAGE = "image"
 EMBED = "embed"
 LivePost = "live_post"
-__all__ = [
-    "EMBED",
-    "IMAGE",
-    "SUPPORTED_MIME_TYPES",
-    "TEXT",
-    "BaseMessageReceiver",
-    "LivePageNotFound",
-    "LivePost",
-    "Receipt",
-    "WebhookReceiverMixin",
-    "is_embed",
-]
-SUPPORTED_MIME_TYPES = ["png", "jpeg", "gif"]
 
 ADDED, CHANGED, DELETED = "added", "changed", "deleted"
 DUPLICATE, NO_PAGE, NO_POST = "duplicate", "no_page", "no_post"
-
-
-def is_embed(text: str) -> bool:
-    """Return whether ``text`` is a URL that one of Wagtail's oEmbed providers embeds."""
-    return any(
-        re.match(pattern, text) for provider in all_providers for pattern in provider["urls"]
-    )
 
 
 class LivePageNotFound(ObjectDoesNotExist):

@@ -1,8 +1,7 @@
-"""``WebhookReceiverMixin``: a receiver that a source app calls over HTTP (verify, dispatch,
-acknowledge), importable from ``receivers.base`` as in wagtail-live.
-"""
+"""The HTTP side of a receiver: a source app calls it, it verifies and dispatches the event.
 
-from __future__ import annotations
+wagtail-live's name for it is ``receivers.base.WebhookReceiverMixin``, which re-exports it.
+"""
 
 import json
 
