@@ -88,6 +88,7 @@ def test_bad_requests_get_a_clear_4xx_and_change_nothing(make_live_page, make_in
         ("a list", api(server, token, body=[good]), 400, "JSON object"),
         ("no text", api(server, token, body={"message_id": "m-1"}), 400, "'text'"),
         ("no message id", api(server, token, body={"text": "Goal"}), 400, "message_id"),
+        ("a / in the id", api(server, token, body={**good, "message_id": "a/b"}), 400, "'/'"),
         ("a number for text", api(server, token, body={"message_id": "m", "text": 3}), 400, "str"),
         ("unknown field", api(server, token, body={**good, "html": "<p>"}), 400, "'html'"),
         (
