@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 import sys
 import time
@@ -192,6 +193,7 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
             "caught_up": len(caught_up),
             "caught_up_last_s": max(caught_up, default=None),
             "count_right_s": count_s,
+            "count_at_end": counts(servers),
             "queries_on_b": queries(servers.ports[1]) - before,
             "close_codes": codes,
         }
@@ -226,6 +228,7 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
             "publishes": publishes,
             "readers_missing_an_update": lost,
             "count_right_s": count_s,
+            "count_at_end": counts(servers),
         }
     finally:
         for half in halves:
@@ -241,7 +244,8 @@ def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) 
     )
     if sizes:
         storm_readers, rolling_readers = (sizes * 2)[:2]
-    database_url = f"sqlite:///{connection.settings_dict['NAME']}"
+    # The servers use the bench's database (bench/__main__.py: SQLite unless DATABASE_URL).
+    database_url = os.environ["DATABASE_URL"]
     rows = []
     for scenario in ("storm", "rolling"):
         page = prepare_page()
