@@ -142,7 +142,9 @@ def restart(servers: ServerProcesses, index: int, *, start: bool = True) -> floa
     old = servers.processes[index]
     stopped_at = time.time()
     old.terminate()
-    old.wait(timeout=15)
+    # daphne waits for its application instances on the way out, HTTP requests included.
+    old.wait(timeout=120)
+    servers.exit_s = time.time() - stopped_at
     if start:
         port = servers.ports[index]
         servers.processes[index] = subprocess.Popen(
@@ -194,6 +196,7 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
             "caught_up_last_s": max(caught_up, default=None),
             "count_right_s": count_s,
             "count_at_end": counts(servers),
+            "a_exited_s": servers.exit_s,
             "queries_on_b": queries(servers.ports[1]) - before,
             "close_codes": codes,
         }
@@ -229,6 +232,7 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
             "readers_missing_an_update": lost,
             "count_right_s": count_s,
             "count_at_end": counts(servers),
+            "a_exited_s": servers.exit_s,
         }
     finally:
         for half in halves:
