@@ -20,7 +20,7 @@ COMPAT_PYTHON ?= $(shell for p in python3.12 $(wildcard $(HOME)/.pyenv/versions/
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 COMPAT_PINS = "django>=5.2,<5.3" "wagtail>=7.0,<8"
 
-.PHONY: demo test test-sqlite test-postgres test-compat lint bench clean
+.PHONY: demo test test-sqlite test-postgres test-compat lint bench clean messages
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -108,6 +108,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 # Under 10 minutes on 2 cores; `python -m bench fanout --quick` for a first look.
 bench: $(VENV)/.bench-installed
 	$(VENV)/bin/python -m bench
+
+# The message catalogs (wagtail_live_admin/locale/): the strings of the package and of the
+# root templates/, merged into each language's .po and compiled (needs GNU gettext).
+messages: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=tests.settings $(VENV)/bin/python -m tests.i18n.catalogs
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) dist build .pytest_cache .ruff_cache

@@ -106,13 +106,21 @@ REDIS_URL = os.environ.get("REDIS_URL")
 LAYER_PREFIX = os.environ.get("WAGTAIL_LIVE_TEST_LAYER_PREFIX") or f"wla-test-{_suffix}{_worker}"
 
 
-def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:
+# More Redis hosts for the layer, spread over by channels-redis (a sharded layer), as
+# space-separated URLs (tests/realtime/test_sharded_presence.py).
+REDIS_SHARDS = os.environ.get("WAGTAIL_LIVE_TEST_REDIS_SHARDS", "").split()
+
+
+def redis_layer(url: str, prefix: str = LAYER_PREFIX, *, shards=()) -> dict:
     """The channels-redis layer as the docs recommend it (see docs/how-to/redis.md)."""
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
             # redis-py 8 times out reads after 5 s by default, which kills idle consumers.
-            "hosts": [{"address": url, "socket_timeout": None, "max_connections": 1000}],
+            "hosts": [
+                {"address": address, "socket_timeout": None, "max_connections": 1000}
+                for address in (url, *shards)
+            ],
             "prefix": prefix,
             # Room for a process to fall 1,000 updates behind before a group send skips it.
             "capacity": 1000,
@@ -121,7 +129,9 @@ def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:
 
 
 IN_MEMORY_LAYER = {"BACKEND": "channels.layers.InMemoryChannelLayer"}
-CHANNEL_LAYERS = {"default": redis_layer(REDIS_URL) if REDIS_URL else IN_MEMORY_LAYER}
+CHANNEL_LAYERS = {
+    "default": redis_layer(REDIS_URL, shards=REDIS_SHARDS) if REDIS_URL else IN_MEMORY_LAYER
+}
 
 # Servers that a test starts count readers with a shorter TTL, so that it can wait one
 # out (tests/test_presence_processes.py).
@@ -137,6 +147,11 @@ if os.environ.get("WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"):
 # ... and cap the bytes waiting for each reader (tests/end_to_end/test_slow_readers.py).
 if os.environ.get("WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"):
     WAGTAIL_LIVE_MAX_UNSENT_BYTES = int(os.environ["WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"])
+
+# ... and deliver through nginx with Nchan (tests/publishers/test_nchan.py).
+if os.environ.get("WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL"):
+    WAGTAIL_LIVE_PUBLISHER = "wagtail_live_admin.publishers.nchan.NchanPublisher"
+    WAGTAIL_LIVE_NCHAN = {"PUBLISH_URL": os.environ["WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL"]}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -19,6 +19,7 @@ from .conf import (
     get_publisher_class,
     get_setting,
     is_shared_between_processes,
+    publisher_class_or_none,
 )
 from .publishers.websocket import BaseWebsocketPublisher
 
@@ -77,6 +78,9 @@ def check_django_htmx_installed(app_configs, **kwargs):
 
 @register(Tags.compatibility)
 def check_channel_layer(app_configs, **kwargs):
+    # A publisher whose readers are served elsewhere (nginx with Nchan) needs no layer.
+    if not getattr(publisher_class_or_none(), "uses_channel_layer", True):
+        return []
     default = default_channel_layer()
     if default is None:
         return [

@@ -59,6 +59,9 @@ DEFAULTS: dict[str, Any] = {
     "PRESENCE_TREND_WINDOW": 86400,
     # Seconds between refreshes of the Live dashboard's counts (and the editor's "watching").
     "DASHBOARD_POLL_INTERVAL": 5,
+    # Where NchanPublisher reaches nginx's Nchan publisher endpoint: {"PUBLISH_URL":
+    # "http://127.0.0.1:8080/live-publish/{channel}/", "TIMEOUT": seconds}. None: not used.
+    "NCHAN": None,
     # wagtail-live's settings, read only by wagtail_live_admin.utils. The live page model
     # (dotted path; None: the one concrete model that mixes in LivePageMixin) ...
     "PAGE_MODEL": None,
@@ -80,12 +83,21 @@ DEFAULTS: dict[str, Any] = {
     "TELEGRAM_API_URL": "https://api.telegram.org",
 }
 
+NCHAN_DEFAULTS: dict[str, Any] = {"PUBLISH_URL": None, "TIMEOUT": 5.0}
+
 
 def get_setting(name: str) -> Any:
     """Return the setting ``WAGTAIL_LIVE_<name>``, or its default."""
     if name not in DEFAULTS:
         raise KeyError(f"Unknown wagtail-live-admin setting {name!r}; known: {sorted(DEFAULTS)}")
     return getattr(settings, PREFIX + name, DEFAULTS[name])
+
+
+def nchan_setting(key: str) -> Any:
+    """Return ``WAGTAIL_LIVE_NCHAN[key]``, or its default (``NCHAN_DEFAULTS``)."""
+    if key not in NCHAN_DEFAULTS:
+        raise KeyError(f"Unknown {PREFIX}NCHAN key {key!r}; known: {sorted(NCHAN_DEFAULTS)}")
+    return (get_setting("NCHAN") or {}).get(key, NCHAN_DEFAULTS[key])
 
 
 def get_setting_or_raise(setting: str, setting_str: str) -> Any:
@@ -155,6 +167,14 @@ def get_publisher_class() -> type | None:
     """Import the class named by ``WAGTAIL_LIVE_PUBLISHER`` (None when switched off)."""
     path = get_setting("PUBLISHER")
     return import_string(path) if path else None
+
+
+def publisher_class_or_none() -> type | None:
+    """``get_publisher_class()``, or None when its path does not import (check E001 says so)."""
+    try:
+        return get_publisher_class()
+    except ImportError:
+        return None
 
 
 @cache

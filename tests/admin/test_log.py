@@ -123,7 +123,7 @@ def test_csv_export_has_every_filtered_entry(viewer_client, live_page):
     assert response["Content-Disposition"].startswith("attachment")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 1
-    assert rows[0]["Channel"] == "match-day.1" and rows[0]["Status"] == "failed"
+    assert rows[0]["Channel"] == "match-day.1" and rows[0]["Status"] == "Failed"
     assert rows[0]["Error"] == "ConnectionError: Redis is down"
     assert rows[0]["Page"] == live_page.title and rows[0]["Rendered posts"] == "p1"
 
@@ -135,6 +135,23 @@ def test_xlsx_export(viewer_client, live_page):
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     header, row = (list(r) for r in sheet.iter_rows(values_only=True))
     assert dict(zip(header, row, strict=True))["Removed posts"] == "gone"
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_export_says_status_and_trigger_as_the_log_does_and_times_in_ms(
+    viewer_client, live_page, export_format
+):
+    entry = log_entry(page=live_page, trigger=Trigger.REPUBLISH)
+    PublishLogEntry.objects.filter(pk=entry.pk).update(duration_ms=12.345678901234567)
+    [row] = export_rows(viewer_client, export_format)
+    assert (row["Status"], row["Trigger"]) == ("Sent", "Re-publish")
+    assert str(row["Send duration (ms)"]) == "12"
+
+
+def test_the_xlsx_sheet_is_named_after_the_log(viewer_client, live_page):
+    log_entry(page=live_page)
+    content = b"".join(viewer_client.get(LOG_URL, {"export": "xlsx"}).streaming_content)
+    assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames == ["Publish log"]
 
 
 def export_rows(client, export_format) -> list[dict]:

@@ -131,7 +131,12 @@ def test_the_editor_is_warned_when_the_live_update_fails(live_page, admin_client
         response = admin_client.post(f"/admin/pages/{live_page.pk}/edit/", data, follow=True)
     assert response.status_code == 200
     texts = [str(message) for message in response.context["messages"]]
-    assert any("did not reach readers" in text for text in texts), texts
+    [warning] = [text for text in texts if "did not reach readers" in text]
+    entry = PublishLogEntry.objects.get()
+    # No exception text and no doubled full stop; links to the update and to its re-push.
+    assert "ConnectionError" not in warning and ".." not in warning, warning
+    assert f'href="/admin/live/log/{entry.pk}/"' in warning, warning
+    assert f'href="/admin/live/log/{entry.pk}/republish/"' in warning, warning
     assert "Goal" in LiveBlogPage.objects.get(pk=live_page.pk).live_posts[0].render()
     assert PublishLogEntry.objects.get().status == Status.FAILED
 

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from ..delivery.models import ChannelSequence, PublishLogEntry
@@ -31,7 +32,8 @@ class PublishLogFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
     )
     created_at = django_filters.DateFromToRangeFilter(
-        label=_("Published"), widget=DateRangePickerWidget
+        label=pgettext_lazy("when an update was published", "Published"),
+        widget=DateRangePickerWidget,
     )
 
     class Meta:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import reduce
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from ..conf import get_setting
@@ -19,6 +19,7 @@ from ..delivery.models import ChannelSequence, PublishLogEntry
 from ..delivery.republish import outstanding_failures
 from ..realtime.presence import counts_or_none, trend_or_none
 from .chart import bucket_samples
+from .recovery import is_recovered, readers_at
 
 DAY = timedelta(hours=24)
 SPARKLINE_BUCKETS = 48
@@ -32,6 +33,7 @@ class ChannelStats:
     trend: list[int] = field(default_factory=list)  # SPARKLINE_BUCKETS values, oldest first
     last_entry: PublishLogEntry | None = None
     failures: int = 0  # updates of the last 24 h that failed and no re-push has fixed
+    recovered: int = 0  # ... of which every reader got by catching up (admin/recovery.py)
 
 
 def trend_window() -> timedelta:
@@ -51,7 +53,7 @@ def latest_entries(channel_ids: list[str]) -> dict[str, PublishLogEntry]:
     if not pairs:
         return {}
     entries = PublishLogEntry.objects.filter(reduce(operator.or_, pairs)).only(
-        "channel_id", "seq", "status", "error", "created_at"
+        "channel_id", "seq", "status", "error", "created_at", "caught_up"
     )
     return {entry.channel_id: entry for entry in entries}
 
@@ -65,12 +67,10 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
     counts = counts_or_none(ids)
     trends = trend_or_none(ids, since=since) or {}
     last_entries = latest_entries(ids)
-    failures = dict(
+    failed = list(
         outstanding_failures(since=now - DAY)
         .filter(channel_id__in=ids)
-        .order_by()
-        .values_list("channel_id")
-        .annotate(count=Count("pk"))
+        .values_list("channel_id", "seq", "created_at", "caught_up")
     )
     stats = {}
     for channel_id in ids:
@@ -80,11 +80,21 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
         if now_count is not None:
             samples.append((now, now_count))
         recent = [count for at, count in samples if at >= now - DAY]
+        recovered = {
+            seq
+            for failed_channel, seq, created_at, caught_up in failed
+            if failed_channel == channel_id
+            and is_recovered(caught_up, readers_at(samples, created_at))
+        }
+        last_entry = last_entries.get(channel_id)
+        if last_entry is not None:
+            last_entry.recovered = last_entry.seq in recovered
         stats[channel_id] = ChannelStats(
             subscribers=now_count,
             peak=max(recent) if recent or now_count is not None else None,
             trend=bucket_samples(samples, since=since, until=now, buckets=buckets),
-            last_entry=last_entries.get(channel_id),
-            failures=failures.get(channel_id, 0),
+            last_entry=last_entry,
+            failures=sum(1 for row in failed if row[0] == channel_id) - len(recovered),
+            recovered=len(recovered),
         )
     return stats

@@ -7,6 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..conf import page_model_label, user_model_label
 from .frames import encode_frame
@@ -50,6 +51,12 @@ class ChannelSequence(models.Model):
 
 
 class PublishLogEntryQuerySet(models.QuerySet):
+    def served_by_catch_up(self) -> int:
+        """Count one catch-up for each failed entry of these: a reader got it after all."""
+        return self.filter(status=PublishLogEntry.Status.FAILED).update(
+            caught_up=F("caught_up") + 1
+        )
+
     def record(self, channel_id: str, renders: dict, removals: list, **fields) -> PublishLogEntry:
         """Write a pending entry with the channel's next ``seq``, in the caller's transaction."""
         seq = ChannelSequence.next_seq(channel_id)
@@ -78,7 +85,7 @@ class PublishLogEntry(models.Model):
         FAILED = "failed", _("Failed")
 
     class Trigger(models.TextChoices):
-        PUBLISH = "publish", _("Publish")
+        PUBLISH = "publish", pgettext_lazy("what triggered an update", "Publish")
         API = "api", _("API")
         COMPOSER = "composer", _("Composer")
         REPUBLISH = "republish", _("Re-publish")
@@ -127,6 +134,9 @@ class PublishLogEntry(models.Model):
     )
     subscribers = models.PositiveIntegerField(_("subscribers at send"), null=True, blank=True)
     duration_ms = models.FloatField(_("send duration (ms)"), null=True, blank=True)
+    # A failed update's readers may still get it: from the catch-up endpoint, when they
+    # reconnect or see the gap. Each catch-up that serves it counts one (readers/views.py).
+    caught_up = models.PositiveIntegerField(_("catch-ups that served it"), default=0)
     created_at = models.DateTimeField(_("published at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Each attempt's outcome in order (pending, then sent or failed with its error),

@@ -95,9 +95,9 @@ def plan_republish(entry: PublishLogEntry, *, page=None, newest=None) -> Republi
     for post_id, render in original.renders.items():
         hides = render.get("show") is False  # wagtail-live's publishers sent hidden posts
         if hides and post_id in shown:
-            plan.left_out[post_id] = _("shown on the page again since")
+            plan.left_out[post_id] = _("shown on the page again since this update")
         elif not hides and post_id not in shown:
-            plan.left_out[post_id] = _("hidden or deleted on the page since")
+            plan.left_out[post_id] = _("hidden or deleted on the page since this update")
         elif newest.get(post_id, 0) > original.seq:
             plan.left_out[post_id] = _("readers have a newer version, from update #%(seq)s") % {
                 "seq": newest[post_id]
@@ -106,7 +106,7 @@ def plan_republish(entry: PublishLogEntry, *, page=None, newest=None) -> Republi
             plan.renders[post_id] = render
     for post_id in original.removals:
         if str(post_id) in shown:
-            plan.left_out[str(post_id)] = _("shown on the page again since")
+            plan.left_out[str(post_id)] = _("shown on the page again since this update")
         else:
             plan.removals.append(post_id)
     return plan

@@ -66,15 +66,21 @@ def updates(request, channel_id: str) -> HttpResponse:
     if not can_view(page, request.user, request.session):
         return _error(_("You may not view this page."), 403)
     limit = get_setting("CATCH_UP_MAX_FRAMES")
+    missed = PublishLogEntry.objects.filter(
+        channel_id=channel_id, page_id=page.pk, seq__gt=since, seq__lte=latest
+    )
     entries = list(
-        PublishLogEntry.objects.filter(
-            channel_id=channel_id, page_id=page.pk, seq__gt=since, seq__lte=latest
-        )
-        .order_by("seq")
-        .only("channel_id", "seq", "renders", "removals", "created_at")[: limit + 1]
+        missed.order_by("seq").only(
+            "channel_id", "seq", "renders", "removals", "created_at", "status"
+        )[: limit + 1]
     )
     # Another page's updates in the gap (it had the channel before) make it incomplete.
     complete = since <= latest and len(entries) == latest - since <= limit
+    # A failed update that this reader now gets (in its frame, or in the snapshot) has
+    # reached one more reader: the admin tells a failure that readers recovered from.
+    failed = [entry.pk for entry in entries if entry.status == PublishLogEntry.Status.FAILED]
+    if failed or (not complete and since < latest):
+        (missed.filter(pk__in=failed) if complete else missed).served_by_catch_up()
     if complete:
         body = (
             f'{{"channel_id":{json.dumps(channel_id)},"seq":{latest},'

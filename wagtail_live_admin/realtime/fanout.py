@@ -21,6 +21,8 @@ import weakref
 
 from channels.consumer import get_handler_name
 
+from .groups import RECHECK_EVENT
+
 logger = logging.getLogger(__name__)
 
 # Readers written to between two turns of the event loop: the layer's own reader (and
@@ -79,6 +81,9 @@ class LocalGroup:
         self._tasks: list[asyncio.Task] = []
         self._sends: set[asyncio.Task] = set()
         self._loop = asyncio.get_running_loop()
+        # How many rechecks (admission again) reached this process on the group: what
+        # was known of the page's readers before one may be wrong now (``public_pages``).
+        self.rechecks = 0
 
     async def start(self) -> None:
         self.channel_name = await self.layer.new_channel()
@@ -109,7 +114,10 @@ class LocalGroup:
         # while the frames before it are still being written.
         try:
             while True:
-                self._messages.put_nowait(await self.layer.receive(self.channel_name))
+                message = await self.layer.receive(self.channel_name)
+                if message.get("type") == RECHECK_EVENT:
+                    self.rechecks += 1
+                self._messages.put_nowait(message)
         except Exception as exc:
             await self._lost(exc)
 
@@ -180,6 +188,18 @@ class LocalGroup:
         if not task.cancelled() and (exc := task.exception()) is not None:
             # A reader that is going away; its disconnect takes it out of the group.
             logger.info("Could not forward a message of group %r: %r", self.group, exc)
+
+    @property
+    def following(self) -> bool:
+        """Whether this subscription receives the group's messages (it joined, and is not over)."""
+        started = self.started is not None and self.started.done()
+        return started and self.registry.get(self.key) is self
+
+
+def subscription(layer, group: str) -> LocalGroup | None:
+    """Return this process's subscription to ``group``, if it has joined it and is still in it."""
+    local = _groups().get((id(layer), group))
+    return local if local is not None and local.following else None
 
 
 def _groups() -> dict:

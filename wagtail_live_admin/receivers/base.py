@@ -5,38 +5,31 @@ merged, logged, delivered), once per ``message_id``: a source's retry changes no
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.images import ImageFile
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
-from django.urls import path
-from django.utils.decorators import method_decorator
 from django.utils.timezone import now
-from django.utils.translation import gettext as _
-from django.views import View
-from django.views.decorators.csrf import csrf_exempt
-from wagtail.embeds.oembed_providers import all_providers
 from wagtail.images import get_image_model
 
 from ..delivery.models import PublishLogEntry
-from ..exceptions import RequestVerificationError
 from ..live import operations
 from ..live.blocks import (
+    SUPPORTED_MIME_TYPES,
     LivePostBlock,
     add_block_to_live_post,
     construct_embed_block,
     construct_image_block,
     construct_live_post_block,
     construct_text_block,
+    is_embed,
 )
 from ..live.locks import lock_page_row
 from ..live.pages import live_page_models
 from ..sources.models import ChannelSource
+from .webhooks import WebhookReceiverMixin  # noqa: F401 (wagtail-live imports it from here)
 
 logger = logging.getLogger(__name__)
 
@@ -44,17 +37,9 @@ TEXT = "text"
 IMAGE = "image"
 EMBED = "embed"
 LivePost = "live_post"
-SUPPORTED_MIME_TYPES = ["png", "jpeg", "gif"]
 
 ADDED, CHANGED, DELETED = "added", "changed", "deleted"
 DUPLICATE, NO_PAGE, NO_POST = "duplicate", "no_page", "no_post"
-
-
-def is_embed(text: str) -> bool:
-    """Return whether ``text`` is a URL that one of Wagtail's oEmbed providers embeds."""
-    return any(
-        re.match(pattern, text) for provider in all_providers for pattern in provider["urls"]
-    )
 
 
 class LivePageNotFound(ObjectDoesNotExist):
@@ -262,55 +247,3 @@ class BaseMessageReceiver:
     def note_change(self, page) -> None:
         """Record that this source changed a post of ``page``'s channel (the sources panel)."""
         ChannelSource.note(page.channel_id, str(self.trigger), self.integration)
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class WebhookReceiverMixin(View):
-    """A receiver that a source app calls over HTTP: verify, dispatch, acknowledge."""
-
-    url_path = ""
-    url_name = ""
-    http_method_names = ["post"]
-
-    def verify_request(self, request, body, *args, **kwargs):
-        """Raise ``RequestVerificationError`` unless the request comes from the source."""
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        """Verify the request, dispatch its event and answer ``OK``; a clear 4xx otherwise."""
-        try:
-            body = request.body.decode("utf-8")
-        except UnicodeDecodeError:
-            return HttpResponseBadRequest(_("The body is not UTF-8 text."))
-        try:
-            self.verify_request(request, body, *args, **kwargs)
-        except RequestVerificationError as error:
-            return HttpResponseForbidden(str(error) or _("Request verification failed."))
-        try:
-            event = json.loads(body)
-        except ValueError:
-            return HttpResponseBadRequest(_("The body is not JSON."))
-        try:
-            response = self.dispatch_event(event=event)
-        except (KeyError, TypeError, AttributeError, IndexError) as error:
-            message = _("The event is not shaped as documented (%(error)s).") % {
-                "error": repr(error)
-            }
-            return HttpResponseBadRequest(message)
-        return response if isinstance(response, HttpResponse) else HttpResponse("OK")
-
-    @classmethod
-    def webhook_connection_set(cls):
-        """Return whether the source already sends its events to this site."""
-        raise NotImplementedError
-
-    @classmethod
-    def set_webhook(cls):
-        """Ask the source to send its events here (``WebhookSetupError`` on failure)."""
-        raise NotImplementedError
-
-    @classmethod
-    def get_urls(cls):
-        """Return the webhook's URL pattern. Unlike wagtail-live, this sets up nothing:
-        ``manage.py live_setup_webhook`` does, so importing a URLconf makes no network call."""
-        return [path(cls.url_path, cls.as_view(), name=cls.url_name)]

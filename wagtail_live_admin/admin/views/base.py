@@ -8,6 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import PermissionCheckedMixin
 
+from ..menu import LIVE_ADMIN
 from ..permissions import VIEW, live_permission_policy
 
 
@@ -45,7 +46,7 @@ class LiveViewMixin(PermissionCheckedMixin):
     permission_required = VIEW
     breadcrumbs_items = [
         {"url": reverse_lazy("wagtailadmin_home"), "label": _("Home")},
-        {"url": reverse_lazy("live_admin:dashboard"), "label": _("Live")},
+        {"url": reverse_lazy("live_admin:dashboard"), "label": LIVE_ADMIN},
     ]
 
     def dispatch(self, request, *args, **kwargs):

@@ -1,6 +1,7 @@
 """The Live dashboard: every live page, who watches it now, and how its updates went."""
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import BaseListingView
@@ -8,6 +9,7 @@ from wagtail.admin.views.generic import BaseListingView
 from ...conf import get_setting
 from ...live.pages import live_pages
 from ..chart import Chart
+from ..menu import LIVE_ADMIN
 from ..stats import channel_stats
 from .base import LiveViewMixin, RefreshingResultsMixin
 
@@ -39,7 +41,7 @@ class TrendColumn(StatsColumn):
 class DashboardView(LiveViewMixin, RefreshingResultsMixin, BaseListingView):
     template_name = "wagtail_live_admin/dashboard/index.html"
     results_template_name = "wagtail_live_admin/dashboard/index_results.html"
-    page_title = _("Live")
+    page_title = LIVE_ADMIN
     header_icon = "view"
     index_url_name = "live_admin:dashboard"
     index_results_url_name = "live_admin:dashboard_results"
@@ -49,7 +51,6 @@ class DashboardView(LiveViewMixin, RefreshingResultsMixin, BaseListingView):
     search_backend_name = None
     search_fields = ["title", "channel"]
     default_ordering = "title"
-    no_results_message = _("No page is live with a channel yet.")
     breadcrumbs_items = LiveViewMixin.breadcrumbs_items[:1]  # the dashboard is the top
 
     columns = [
@@ -68,6 +69,13 @@ class DashboardView(LiveViewMixin, RefreshingResultsMixin, BaseListingView):
         StatsColumn("last_entry", "last_publish_cell.html", label=_("Last publish")),
         StatsColumn("failures", "failures_cell.html", label=_("Not delivered (24 h)")),
     ]
+
+    @cached_property
+    def no_results_message(self):
+        if self.is_searching:
+            # Wagtail's own words for a search without results.
+            return _("No %(model_name)s match your query.") % {"model_name": _("live pages")}
+        return _("No page is live with a channel yet.")
 
     def get_base_queryset(self):
         return live_pages().only("pk", "title", "url_path", "live", "depth", "path")

@@ -12,6 +12,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from ...delivery.models import PublishLogEntry
 from ..permissions import can_republish
 from ..preview import post_previews
+from ..recovery import mark_recovered
 from .base import LiveViewMixin, log_url
 from .republish import republish_plan_context
 
@@ -44,6 +45,7 @@ class PublishLogEntryView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView
 
     def get_context_data(self, **kwargs):
         entry = self.entry
+        mark_recovered([entry])
         history = [
             {
                 **event,

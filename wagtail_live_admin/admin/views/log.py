@@ -7,6 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UserColumn
 from wagtail.admin.views.reports import ReportView
@@ -16,18 +17,13 @@ from ...delivery.models import PublishLogEntry
 from ...live.models import CHANNEL_ID_PATTERN
 from ..filters import PublishLogFilterSet
 from ..permissions import can_republish
+from ..recovery import mark_recovered
 from .base import LiveViewMixin, RefreshingResultsMixin, admin_url
+from .log_export import PublishLogExportMixin
 from .log_table import PublishLogTable, RepublishColumn, log_entries
 
-# What makes a spreadsheet read a CSV cell as a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Return a CSV cell that no spreadsheet runs: text that starts like a formula gets a ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+# A column heading: when the update was published (Wagtail's "Published" is a page's state).
+PUBLISHED = pgettext_lazy("when an update was published", "Published")
 
 
 class StatusColumn(Column):
@@ -77,7 +73,7 @@ class PublishLogPaginator(WagtailPaginator):
         return super().items_count_label
 
 
-class PublishLogView(LiveViewMixin, RefreshingResultsMixin, ReportView):
+class PublishLogView(LiveViewMixin, RefreshingResultsMixin, PublishLogExportMixin, ReportView):
     """Every update of every channel, newest first; ``?channel_id=`` narrows it to one."""
 
     template_name = "wagtail_live_admin/log/index.html"
@@ -92,12 +88,11 @@ class PublishLogView(LiveViewMixin, RefreshingResultsMixin, ReportView):
     paginate_by = 50
     paginator_class = PublishLogPaginator
     default_ordering = "-created_at"
-    no_results_message = _("No updates have been published yet.")
 
     columns = [
         TitleColumn(
             "__str__",
-            label=_("Update"),
+            label=pgettext_lazy("a live update", "Update"),
             accessor=lambda entry: f"{entry.channel_id} #{entry.seq}",
             url_name="live_admin:entry",
         ),
@@ -108,49 +103,21 @@ class PublishLogView(LiveViewMixin, RefreshingResultsMixin, ReportView):
         Column("removal_count", label=_("Removals")),
         Column("subscribers", label=_("Subscribers")),
         UserColumn("user", label=_("User")),
-        DateColumn("created_at", label=_("Published")),
+        DateColumn("created_at", label=PUBLISHED),
         RepublishColumn("republish", label=_("Re-publish")),
     ]
 
-    list_export = [
-        "created_at",
-        "channel_id",
-        "seq",
-        "page_id",
-        "page_title",
-        "status",
-        "trigger",
-        "attempts",
-        "error",
-        "subscribers",
-        "duration_ms",
-        "sent_at",
-        "user",
-        "rendered_post_ids",
-        "removed_post_ids",
-        "republish_of_id",
-    ]
-    export_headings = {
-        "created_at": _("Published"),
-        "channel_id": _("Channel"),
-        "seq": _("Sequence number"),
-        "page_id": _("Page ID"),
-        "page_title": _("Page"),
-        "rendered_post_ids": _("Rendered posts"),
-        "removed_post_ids": _("Removed posts"),
-        "republish_of_id": _("Re-publish of"),
-    }
+    @cached_property
+    def no_results_message(self):
+        if self.is_filtering:
+            # Wagtail's own words for a filtered listing without results.
+            return _("No %(model_name)s match your query.") % {"model_name": _("updates")}
+        return _("No updates have been published yet.")
 
     def get_base_queryset(self):
         # Everything a row shows comes with the rows: the query count stays flat. The
         # title for exports: empty, not an error, once the page is deleted.
         return log_entries().annotate(page_title=F("page__title"))
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        # Titles, errors and ids come from editors and from outside. Wagtail already
-        # makes XLSX cells text; in CSV a cell's first character decides.
-        return neutralise(value) if export_format == self.FORMAT_CSV else value
 
     def get_header_buttons(self):
         buttons = super().get_header_buttons()
@@ -181,11 +148,9 @@ class PublishLogView(LiveViewMixin, RefreshingResultsMixin, ReportView):
     def get_ordering(self):
         return ("-created_at", "-pk")
 
-    def get_filename(self):
-        return "live-publish-log"
-
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
+        mark_recovered(context["object_list"])
         # While an entry on this page is pending, its partial asks again (see index_results.html).
         context["has_pending"] = any(
             entry.status == PublishLogEntry.Status.PENDING for entry in context["object_list"]

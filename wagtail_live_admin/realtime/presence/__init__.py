@@ -17,7 +17,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from ...conf import PREFIX, get_setting
+from ...conf import PREFIX, get_setting, publisher_class_or_none
 from .base import PresenceBackend
 from .layer import layer_redis
 
@@ -33,12 +33,15 @@ _lock = threading.Lock()
 
 
 def get_presence_class() -> type:
-    """Return the class named by ``WAGTAIL_LIVE_PRESENCE_BACKEND``, or the one the layer suits.
+    """Return the class named by ``WAGTAIL_LIVE_PRESENCE_BACKEND``, or the one that suits.
 
-    With no setting: the Redis backend when the default channel layer is channels-redis,
-    this process's memory otherwise.
+    With no setting: the one the publisher names (``presence_backend``: its readers are
+    counted elsewhere, as Nchan's are), else the Redis backend when the default channel
+    layer is channels-redis, this process's memory otherwise.
     """
-    path = get_setting("PRESENCE_BACKEND")
+    path = get_setting("PRESENCE_BACKEND") or getattr(
+        publisher_class_or_none(), "presence_backend", None
+    )
     if path:
         return import_string(path)
     if layer_redis(get_channel_layer()) is not None:
@@ -65,7 +68,9 @@ def get_presence() -> PresenceBackend:
 @receiver(setting_changed)
 def _reset_presence(*, setting: str, **kwargs: Any) -> None:
     # As conf._reset_caches: override_settings must take effect.
-    if setting == "CHANNEL_LAYERS" or setting.startswith(PREFIX + "PRESENCE_"):
+    if setting in {"CHANNEL_LAYERS", PREFIX + "PUBLISHER"} or setting.startswith(
+        PREFIX + "PRESENCE_"
+    ):
         with _lock:
             _presence.cache_clear()
 
