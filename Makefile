@@ -68,13 +68,19 @@ POSTGRES_TESTS = tests/live tests/delivery tests/readers tests/management tests/
 	tests/admin/test_dashboard.py tests/admin/test_log.py
 
 # A laptop without the services skips this run; with CI=true their absence fails it.
+# It names its test databases after its own process (WAGTAIL_LIVE_TEST_DB_SUFFIX), and
+# fails if any of them is left once it is over (tests/databases.py).
 test-postgres: $(VENV)/.installed
 	@if ! $(VENV)/bin/python -c 'import socket; [socket.create_connection(("127.0.0.1", p), 1).close() for p in (5432, 6379)]' 2>/dev/null; then \
 		if [ "$(CI)" = "true" ]; then echo "error: PostgreSQL (5432) or Redis (6379) is not answering on 127.0.0.1" >&2; exit 1; fi; \
 		echo "Skipping the PostgreSQL + Redis run: PostgreSQL (5432) or Redis (6379) is not answering on 127.0.0.1."; \
 	else \
-		DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL_TESTS) \
-		$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow and not browser" $(POSTGRES_TESTS); \
+		export DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_URL_TESTS) \
+			WAGTAIL_LIVE_TEST_DB_SUFFIX="$$(id -u)_make$$$$"; \
+		status=0; \
+		$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not slow and not browser" $(POSTGRES_TESTS) || status=$$?; \
+		$(VENV)/bin/python -m tests.databases || status=1; \
+		exit $$status; \
 	fi
 
 $(COMPAT_VENV)/.installed: pyproject.toml

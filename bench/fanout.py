@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import layers
+from bench import layers, nchan, signal_path
 from bench.fanout_client import page_origin
 from bench.machine import machine, ratio, table, write
 from tests.services import free_port, port_open
@@ -53,13 +53,14 @@ class Server:
     """A server configuration: what serves the sockets, on which channel layer."""
 
     name: str
-    runner: str  # "daphne", "uvicorn" or "bare"
+    runner: str  # "daphne", "uvicorn", "bare" or "nchan" (bench/nchan.py)
     app: str | None = None  # the ASGI application, for daphne and uvicorn
     layer: str | None = None  # "core" or "pubsub" (bench/layers.py)
     capacity: int | None = None
     ours: bool = False
     deflate: bool = False  # the clients offer permessage-deflate, as browsers do
     options: tuple[str, ...] = ()  # more options for the server's command
+    signal: bool = False  # publish through the package's whole path (bench/signal_path.py)
 
     @property
     def path(self) -> str:
@@ -86,6 +87,26 @@ SERVERS = {
         Server("Channels + daphne", "daphne", BARE_CHANNELS, "core"),
         Server("ours + daphne", "daphne", OURS, "core", RECOMMENDED_CAPACITY, ours=True),
         Server("ours + uvicorn", "uvicorn", OURS, "core", RECOMMENDED_CAPACITY, ours=True),
+        Server("nginx + Nchan", "nchan", ours=True),
+        Server(
+            "ours + daphne, from the signal",
+            "daphne",
+            OURS,
+            "core",
+            RECOMMENDED_CAPACITY,
+            ours=True,
+            signal=True,
+        ),
+        Server(
+            "ours + uvicorn, from the signal",
+            "uvicorn",
+            OURS,
+            "core",
+            RECOMMENDED_CAPACITY,
+            ours=True,
+            signal=True,
+        ),
+        Server("nginx + Nchan, from the signal", "nchan", ours=True, signal=True),
         Server("ours + uvicorn, capacity 100", "uvicorn", OURS, "core", ours=True),
         Server("ours + uvicorn, pub/sub layer", "uvicorn", OURS, "pubsub", ours=True),
         Server("ours + daphne, pub/sub layer", "daphne", OURS, "pubsub", ours=True),
@@ -160,6 +181,11 @@ FULL = Plan(
         ("ours + uvicorn, pub/sub layer", 1000, ["paced", "burst150"]),
         ("ours + uvicorn, deflate offered", 1000, ["paced", "burst150"]),
         ("ours + uvicorn, deflate offered and refused", 1000, ["paced", "burst150"]),
+        # Readers on nginx with Nchan, and the whole publish path from the signal.
+        ("nginx + Nchan", 1000, ["paced", "burst150"]),
+        ("nginx + Nchan, from the signal", 1000, ["paced"]),
+        ("ours + daphne, from the signal", 1000, ["paced"]),
+        ("ours + uvicorn, from the signal", 1000, ["paced"]),
     ],
 )
 QUICK = Plan(
@@ -387,7 +413,14 @@ class Publisher:
 
     def __init__(self, server: Server, servers: ServerProcesses):
         self.server = server
-        if server.runner == "bare":
+        self.nchan = self.signal = None
+        if server.signal:
+            self.signal = signal_path.SignalPublisher(
+                server, servers, channel_id=CHANNEL_ID, padding=PADDING
+            )
+        if server.runner == "nchan":
+            self.nchan, self.layer = nchan.NchanPublisher(servers.publish_url(CHANNEL_ID)), None
+        elif server.runner == "bare":
             import redis.asyncio
 
             self.redis = redis.asyncio.Redis.from_url(servers.redis_url)
@@ -400,8 +433,13 @@ class Publisher:
 
     async def publish(self, seq: int) -> None:
         sent = time.time()
+        if self.signal is not None:
+            await self.signal.publish(seq, sent)
+            return
         frame = bench_frame(seq, sent)
-        if self.layer is None:
+        if self.nchan is not None:
+            await self.nchan.publish_frame(frame)
+        elif self.layer is None:
             await self.redis.publish(BARE_CHANNEL, frame)
         elif self.server.ours:
             from wagtail_live_admin.realtime.groups import UPDATE_EVENT, agroup_send
@@ -413,6 +451,10 @@ class Publisher:
             await self.layer.group_send("bench", {"type": "bench.frame", "frame": frame})
 
     async def close(self) -> None:
+        if self.signal is not None:
+            await self.signal.close()
+        if self.nchan is not None:
+            return
         if self.layer is None:
             await self.redis.aclose()
         elif hasattr(self.layer, "flush"):
@@ -527,7 +569,12 @@ async def run_cell(
     database_url: str,
     profile: Path | None = None,
 ) -> list[dict]:
-    servers = ServerProcesses(server, processes, redis_url=redis_url, database_url=database_url)
+    if server.runner == "nchan":
+        servers = nchan.NchanProcesses(
+            server, processes, redis_url=redis_url, database_url=database_url, path=server.path
+        )
+    else:
+        servers = ServerProcesses(server, processes, redis_url=redis_url, database_url=database_url)
     servers.start()
     publisher = Publisher(server, servers)
     seq_counter = iter(range(1, 10**9))
@@ -653,7 +700,8 @@ def run(
         raise SystemExit(f"Unknown server {unknown}, must be one of: {', '.join(SERVERS)}")
     prepare_database()
     database = connection.settings_dict["NAME"]
-    database_url = f"sqlite:///{database}"
+    # The database the bench process uses: SQLite by default, PostgreSQL with DATABASE_URL.
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{database}"
     rows = []
     for server, size, processes, modes in plan.cells():
         rows += asyncio.run(

@@ -11,6 +11,7 @@ from playwright.sync_api import sync_playwright
 from wagtail.models import Page
 
 from tests.chromium import launch_chromium
+from tests.databases import drop_run_databases
 from tests.servers import DaphneServer, RedisServer
 from tests.services import require_chromium, require_redis
 from tests.settings import IN_MEMORY_LAYER, redis_layer
@@ -18,6 +19,17 @@ from tests.staff import REPUBLISHER, make_staff
 from tests.testapp.models import LiveBlogPage
 from tests.wheel_install import install_once
 from wagtail_live_admin.realtime.presence import get_presence
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """Drop what is left of this run's PostgreSQL test databases (tests/databases.py)."""
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the run's own process does it, once they are done
+    from django.conf import settings
+
+    for name in drop_run_databases(settings.DATABASES["default"]):
+        print(f"\nDropped the test database {name}, which was left behind.")
 
 
 @pytest.fixture

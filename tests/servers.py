@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from tests.services import free_port, port_open, require
@@ -16,7 +18,45 @@ from tests.services import free_port, port_open, require
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class DaphneServer:
+def stop_group(process: subprocess.Popen, *, timeout: float = 10) -> None:
+    """Stop the process group that ``process`` leads (started with ``start_new_session``)."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def daphne_command(port: int) -> list[str]:
+    """daphne serving the test project's ASGI application on 127.0.0.1:``port``."""
+    return [
+        sys.executable,
+        "-m",
+        "daphne",
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "tests.asgi:application",
+    ]
+
+
+class Local:
+    """A server of the test's own on 127.0.0.1:``port``."""
+
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+
+class DaphneServer(Local):
     """daphne serving ``tests.asgi`` on the test database; start() and stop() at will.
 
     The test that uses it needs committed data (``transactional_db``): the server is
@@ -32,14 +72,6 @@ class DaphneServer:
             prefix="daphne-", suffix=".log", delete=False
         )
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
     def start(self, timeout: float = 30, *, tries: int = 3) -> DaphneServer:
         from django.db import connection
 
@@ -52,16 +84,7 @@ class DaphneServer:
             **self.env,
         }
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "tests.asgi:application",
-            ],
+            daphne_command(self.port),
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -175,15 +198,94 @@ class CommandServer:
         raise RuntimeError(f"{self.argv} did not answer on port {self.port}:\n{self.output()}")
 
     def __exit__(self, *exc_info) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)  # the group this server leads
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.process = None
+        if self.process is not None:
+            stop_group(self.process, timeout=15)
+            self.process = None
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
+
+
+NGINX_DOC = ROOT / "docs" / "how-to" / "nginx-nchan.md"
+NCHAN_MODULE = Path("/usr/lib/nginx/modules/ngx_nchan_module.so")
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+
+
+def nchan_config(*, port: int, django_port: int, redis_url: str) -> str:
+    """The docs' nginx configuration (docs/how-to/nginx-nchan.md), on these ports."""
+    from tests.doc_blocks import block_with
+
+    config = block_with(NGINX_DOC, "nginx", "nchan_publisher")
+    for old, new in [
+        ("listen 8080;", f"listen 127.0.0.1:{port};"),
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{django_port};"),
+        ("redis://127.0.0.1:6379", redis_url.removesuffix("/0")),
+        # One worker each: the machine has two cores for every test process.
+        ("worker_processes auto;", "worker_processes 1;"),
+    ]:
+        assert config.count(old) == 1, f"{NGINX_DOC.name}'s nginx block has no one {old!r}"
+        config = config.replace(old, new)
+    return config
+
+
+class NginxServer(Local):
+    """nginx with the Nchan module, from the docs' configuration, in the foreground."""
+
+    def __init__(self, *, redis_url: str):
+        binary = nginx_binary()
+        require(bool(binary) and NCHAN_MODULE.exists(), "nginx with the Nchan module")
+        self.binary, self.redis_url = binary, redis_url
+        # Chosen now: Django's settings name it before nginx starts.
+        self.port = free_port()
+        self.prefix = Path(tempfile.mkdtemp(prefix="nginx-"))
+        (self.prefix / "logs").mkdir()
+        self.config = self.prefix / "nginx.conf"
+        self.log = self.prefix / "output.log"
+        self.process: subprocess.Popen | None = None
+
+    def publish_url(self) -> str:
+        return f"{self.url}/live-publish/{{channel}}/"
+
+    def start(self, *, django_port: int, timeout: float = 15) -> NginxServer:
+        self.config.write_text(
+            nchan_config(port=self.port, django_port=django_port, redis_url=self.redis_url)
+        )
+        argv = [self.binary, "-p", str(self.prefix), "-c", str(self.config), "-e", "stderr"]
+        argv += ["-g", f"daemon off; pid {self.prefix / 'nginx.pid'};"]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited early:\n{self.output()}")
+            if self.nchan_ready():
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"nginx did not answer on port {self.port}:\n{self.output()}")
+
+    def nchan_ready(self) -> bool:
+        """Whether Nchan answers for channels: 503 until it has connected to Redis."""
+        if not port_open("127.0.0.1", self.port, timeout=0.2):
+            return False
+        probe = self.publish_url().format(channel="readiness-probe")
+        try:
+            with urllib.request.urlopen(probe, timeout=2) as response:
+                return response.status == 200
+        except urllib.error.HTTPError as error:
+            return error.code == 404  # no such channel: Nchan answered
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_group(self.process)  # SIGTERM: nginx's fast shutdown, workers too
+            self.process = None
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")

@@ -106,13 +106,21 @@ REDIS_URL = os.environ.get("REDIS_URL")
 LAYER_PREFIX = os.environ.get("WAGTAIL_LIVE_TEST_LAYER_PREFIX") or f"wla-test-{_suffix}{_worker}"
 
 
-def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:
+# More Redis hosts for the layer, spread over by channels-redis (a sharded layer), as
+# space-separated URLs (tests/realtime/test_sharded_presence.py).
+REDIS_SHARDS = os.environ.get("WAGTAIL_LIVE_TEST_REDIS_SHARDS", "").split()
+
+
+def redis_layer(url: str, prefix: str = LAYER_PREFIX, *, shards=()) -> dict:
     """The channels-redis layer as the docs recommend it (see docs/how-to/redis.md)."""
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
             # redis-py 8 times out reads after 5 s by default, which kills idle consumers.
-            "hosts": [{"address": url, "socket_timeout": None, "max_connections": 1000}],
+            "hosts": [
+                {"address": address, "socket_timeout": None, "max_connections": 1000}
+                for address in (url, *shards)
+            ],
             "prefix": prefix,
             # Room for a process to fall 1,000 updates behind before a group send skips it.
             "capacity": 1000,
@@ -121,7 +129,9 @@ def redis_layer(url: str, prefix: str = LAYER_PREFIX) -> dict:
 
 
 IN_MEMORY_LAYER = {"BACKEND": "channels.layers.InMemoryChannelLayer"}
-CHANNEL_LAYERS = {"default": redis_layer(REDIS_URL) if REDIS_URL else IN_MEMORY_LAYER}
+CHANNEL_LAYERS = {
+    "default": redis_layer(REDIS_URL, shards=REDIS_SHARDS) if REDIS_URL else IN_MEMORY_LAYER
+}
 
 # Servers that a test starts count readers with a shorter TTL, so that it can wait one
 # out (tests/test_presence_processes.py).
@@ -138,6 +148,11 @@ if os.environ.get("WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"):
 if os.environ.get("WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"):
     WAGTAIL_LIVE_MAX_UNSENT_BYTES = int(os.environ["WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"])
 
+# ... and deliver through nginx with Nchan (tests/publishers/test_nchan.py).
+if os.environ.get("WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL"):
+    WAGTAIL_LIVE_PUBLISHER = "wagtail_live_admin.publishers.nchan.NchanPublisher"
+    WAGTAIL_LIVE_NCHAN = {"PUBLISH_URL": os.environ["WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL"]}
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 STATIC_URL = "/static/"
@@ -152,11 +167,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WAGTAIL_SITE_NAME = "wagtail-live-admin tests"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No handler of its own: the package's lines reach the root logger's (pytest's, or the
+# one daphne sets up in a server a test starts) once, not twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"wagtail_live_admin": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {"wagtail_live_admin": {"level": "WARNING"}},
 }
 
 # The tests run with DEBUG off and, by default, the in-memory layer on purpose;
@@ -165,3 +181,14 @@ SILENCED_SYSTEM_CHECKS = ["wagtail_live_admin.W002"]
 
 # The browser tests wait for the Live dashboard to refresh: refresh every second.
 WAGTAIL_LIVE_DASHBOARD_POLL_INTERVAL = 1
+
+# Receivers (tests/receivers): secrets the tests sign with; Telegram's Bot API is a
+# stand-in server of the test's own when it gives its address.
+WAGTAIL_LIVE_SLACK_SIGNING_SECRET = "test-slack-signing-secret"
+WAGTAIL_LIVE_SLACK_BOT_TOKEN = "xoxb-test"
+WAGTAIL_LIVE_TELEGRAM_BOT_TOKEN = "123456:test-bot-token"
+WAGTAIL_LIVE_TELEGRAM_SECRET_TOKEN = "test-telegram-secret"
+WAGTAIL_LIVE_TELEGRAM_WEBHOOK_URL = "https://live.example.com"
+WAGTAIL_LIVE_TELEGRAM_API_URL = os.environ.get(
+    "WAGTAIL_LIVE_TEST_TELEGRAM_API_URL", "http://127.0.0.1:9/telegram-api"
+)

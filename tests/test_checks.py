@@ -1,6 +1,7 @@
 """System checks name the misconfiguration and its fix."""
 
 import importlib.util
+import io
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator
 from django.core.checks import run_checks
+from django.core.management import call_command
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
 from django.urls import re_path
@@ -228,6 +230,19 @@ def test_an_unapplied_migration_is_a_warning(db):
     [warning] = [m for m in run_checks(databases=["default"]) if m.id == "wagtail_live_admin.W004"]
     assert "0004_pinned_post" in warning.msg and "'default'" in warning.msg
     assert "0003_composer_trigger" not in warning.msg
+
+
+def test_migrate_does_not_warn_about_the_migrations_it_applies(db):
+    MigrationRecorder.Migration.objects.filter(
+        app="wagtail_live_admin", name="0004_pinned_post"
+    ).delete()
+    out, err = io.StringIO(), io.StringIO()
+    # As `manage.py migrate` runs it: checks first (fake: the tables are there already).
+    call_command(
+        "migrate", "wagtail_live_admin", fake=True, skip_checks=False, stdout=out, stderr=err
+    )
+    assert "0004_pinned_post... FAKED" in out.getvalue()
+    assert "wagtail_live_admin.W004" not in err.getvalue()
 
 
 def test_the_migrations_check_needs_a_database_alias(db):

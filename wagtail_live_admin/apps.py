@@ -15,3 +15,10 @@ class WagtailLiveAdminAppConfig(AppConfig):
         from .realtime import checks as realtime_checks  # noqa: F401
 
         register_signal_handlers()
+
+
+class WagtailLiveConfig(WagtailLiveAdminAppConfig):
+    """wagtail-live's name, for ``INSTALLED_APPS`` entries that name the config class."""
+
+    # Not the default: "wagtail_live_admin" alone still picks WagtailLiveAdminAppConfig.
+    default = False

@@ -7,7 +7,6 @@ from .live.blocks import (
     add_block_to_live_post,
     clear_live_post_content,
     comparable_post_data,
-    compare_live_posts_values,
     construct_embed_block,
     construct_image_block,
     construct_live_post_block,
@@ -15,6 +14,7 @@ from .live.blocks import (
     render_live_post,
     render_posts,
 )
+from .live.versions import compare_live_posts_values
 
 __all__ = [
     "TIMESTAMP_KEYS",

@@ -3,6 +3,8 @@
 The realtime part checks its own (presence backend, origin checks) in ``realtime.checks``.
 """
 
+import sys
+
 from django.apps import apps
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections, router
@@ -17,6 +19,7 @@ from .conf import (
     get_publisher_class,
     get_setting,
     is_shared_between_processes,
+    publisher_class_or_none,
 )
 from .publishers.websocket import BaseWebsocketPublisher
 
@@ -75,6 +78,9 @@ def check_django_htmx_installed(app_configs, **kwargs):
 
 @register(Tags.compatibility)
 def check_channel_layer(app_configs, **kwargs):
+    # A publisher whose readers are served elsewhere (nginx with Nchan) needs no layer.
+    if not getattr(publisher_class_or_none(), "uses_channel_layer", True):
+        return []
     default = default_channel_layer()
     if default is None:
         return [
@@ -97,10 +103,24 @@ def check_channel_layer(app_configs, **kwargs):
     return []
 
 
+def _run_by_migrate() -> bool:
+    """Whether ``migrate`` runs the checks, about to apply what W004 would report."""
+    from django.core.management.commands.migrate import Command as Migrate
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        if isinstance(frame.f_locals.get("self"), Migrate):
+            return True
+        frame = frame.f_back
+    return False
+
+
 @register(Tags.database)
 def check_migrations_applied(app_configs, databases=None, **kwargs):
-    # A database check: it runs with `manage.py check --database <alias>` and before
-    # `migrate`, and reads the django_migrations table (it writes nothing).
+    # A database check: it runs with `manage.py check --database <alias>`, and reads the
+    # django_migrations table (it writes nothing). `migrate` runs it too, first.
+    if not databases or _run_by_migrate():
+        return []
     label = APP_LABEL
     messages = []
     for alias in databases or []:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
@@ -58,7 +59,31 @@ DEFAULTS: dict[str, Any] = {
     "PRESENCE_TREND_WINDOW": 86400,
     # Seconds between refreshes of the Live dashboard's counts (and the editor's "watching").
     "DASHBOARD_POLL_INTERVAL": 5,
+    # Where NchanPublisher reaches nginx's Nchan publisher endpoint: {"PUBLISH_URL":
+    # "http://127.0.0.1:8080/live-publish/{channel}/", "TIMEOUT": seconds}. None: not used.
+    "NCHAN": None,
+    # wagtail-live's settings, read only by wagtail_live_admin.utils. The live page model
+    # (dotted path; None: the one concrete model that mixes in LivePageMixin) ...
+    "PAGE_MODEL": None,
+    # ... the receiver class (dotted path, a BaseMessageReceiver subclass; None: none) ...
+    "RECEIVER": None,
+    # ... and the polling settings, for a site's own polling view: seconds a long poll
+    # waits, milliseconds between two polls.
+    "POLLING_TIMEOUT": 60,
+    "POLLING_INTERVAL": 3000,
+    # Receivers (wagtail_live_admin.receivers.urls). Slack: the app's signing secret, which
+    # verifies its events, and its bot token, which downloads the files of messages.
+    "SLACK_SIGNING_SECRET": None,
+    "SLACK_BOT_TOKEN": None,
+    # Telegram: the bot's token; the secret Telegram sends back with each update; the
+    # site's public address, for setWebhook; the Bot API's address (a local Bot API server).
+    "TELEGRAM_BOT_TOKEN": None,
+    "TELEGRAM_SECRET_TOKEN": None,
+    "TELEGRAM_WEBHOOK_URL": None,
+    "TELEGRAM_API_URL": "https://api.telegram.org",
 }
+
+NCHAN_DEFAULTS: dict[str, Any] = {"PUBLISH_URL": None, "TIMEOUT": 5.0}
 
 
 def get_setting(name: str) -> Any:
@@ -66,6 +91,31 @@ def get_setting(name: str) -> Any:
     if name not in DEFAULTS:
         raise KeyError(f"Unknown wagtail-live-admin setting {name!r}; known: {sorted(DEFAULTS)}")
     return getattr(settings, PREFIX + name, DEFAULTS[name])
+
+
+def nchan_setting(key: str) -> Any:
+    """Return ``WAGTAIL_LIVE_NCHAN[key]``, or its default (``NCHAN_DEFAULTS``)."""
+    if key not in NCHAN_DEFAULTS:
+        raise KeyError(f"Unknown {PREFIX}NCHAN key {key!r}; known: {sorted(NCHAN_DEFAULTS)}")
+    return (get_setting("NCHAN") or {}).get(key, NCHAN_DEFAULTS[key])
+
+
+def get_setting_or_raise(setting: str, setting_str: str) -> Any:
+    """Return the value of the setting named ``setting``; raise when it is empty (wagtail-live's).
+
+    ``setting`` is the whole name. A ``WAGTAIL_LIVE_`` setting of this package has
+    its default; ``setting_str`` names the setting in the error.
+    """
+    key = setting.removeprefix(PREFIX)
+    if setting.startswith(PREFIX) and key in DEFAULTS:
+        value = get_setting(key)
+    else:
+        value = getattr(settings, setting, "")
+    if not value:
+        raise ImproperlyConfigured(
+            f"You haven't specified a {setting_str} in your settings: set {setting}."
+        )
+    return value
 
 
 def page_model_label() -> str:
@@ -117,6 +167,14 @@ def get_publisher_class() -> type | None:
     """Import the class named by ``WAGTAIL_LIVE_PUBLISHER`` (None when switched off)."""
     path = get_setting("PUBLISHER")
     return import_string(path) if path else None
+
+
+def publisher_class_or_none() -> type | None:
+    """``get_publisher_class()``, or None when its path does not import (check E001 says so)."""
+    try:
+        return get_publisher_class()
+    except ImportError:
+        return None
 
 
 @cache

@@ -124,3 +124,19 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # The page editor posts about 13 form fields per live post: past some 75 posts, Django's
 # default (1,000 fields) refuses its Save and Publish (docs/how-to/newsroom.md).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+
+# One handler, on the root logger, in daphne's format. Django's "django" logger has a
+# console handler of its own while DEBUG is on, and daphne gives the root logger one:
+# without this, every warning (a 404, a Redis outage) was printed twice.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"daphne": {"format": "%(asctime)-15s %(levelname)-8s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "daphne"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        # "Listening on TCP address ...", and the like.
+        "daphne": {"level": "INFO"},
+    },
+}

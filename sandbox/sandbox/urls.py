@@ -1,11 +1,18 @@
 from django.conf import settings
 from django.conf.urls.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
+    # Browsers ask for it on every page without an icon of its own: Wagtail's.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static_url("wagtailadmin/images/favicon.ico"), permanent=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The catch-up endpoint readers' pages call after a gap or a reconnect.

@@ -8,6 +8,8 @@ from wagtail_live_admin.realtime.connection_limit import open_sockets
 from wagtail_live_admin.realtime.groups import live_group_name
 from wagtail_live_admin.realtime.presence import get_presence
 
+from .queries import queries as query_count
+
 
 async def readers(request, channel_id):
     """This process's readers of ``channel_id``: counted, in its group, per client address.
@@ -22,3 +24,8 @@ async def readers(request, channel_id):
             "open_sockets": {address: open_sockets.count(address) for address in addresses},
         }
     )
+
+
+def queries(request):
+    """How many database queries this server process has run (tests/testapp/queries.py)."""
+    return JsonResponse({"queries": query_count()})

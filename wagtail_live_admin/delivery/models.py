@@ -90,6 +90,11 @@ class PublishLogEntry(models.Model):
         COMPOSER = "composer", _("Composer")
         REPUBLISH = "republish", _("Re-publish")
         RESYNC = "resync", _("Re-sync")
+        # Receivers: posts that came in from a source app.
+        SLACK = "slack", _("Slack")
+        TELEGRAM = "telegram", _("Telegram")
+        JSON_API = "json_api", _("JSON API")
+        RECEIVER = "receiver", _("Receiver")
 
     page = models.ForeignKey(
         PAGE_MODEL,

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.oembed_providers import all_providers
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
 
 # Keys of a live post that say when it changed, not what it says: a diff ignores them.
 TIMESTAMP_KEYS = ("created", "modified")
+
+# Image types a post takes from a source app's files (wagtail-live's list).
+SUPPORTED_MIME_TYPES = ["png", "jpeg", "gif"]
 
 
 class ContentBlock(blocks.StreamBlock):
@@ -85,6 +92,16 @@ def construct_text_block(text: str) -> RichText:
     return RichText(EditorHTMLConverter().to_database_format(text))
 
 
+@functools.lru_cache(maxsize=1024)
+def is_embed(text: str) -> bool:
+    """Return whether ``text`` is a URL that one of Wagtail's oEmbed providers embeds."""
+    return any(
+        re.match(pattern, text)
+        for provider in all_providers
+        for pattern in provider.get("urls", [])
+    )
+
+
 def construct_image_block(image):
     """Return an image value for a post's content."""
     return ImageChooserBlock().to_python(image.pk)
@@ -128,11 +145,3 @@ def comparable_post_data(raw_value: dict) -> dict:
             for block in content
         ]
     return data
-
-
-def compare_live_posts_values(post1, post2) -> bool:
-    """Return True when two live posts differ in what readers see."""
-    block = LivePostBlock()
-    return comparable_post_data(block.get_prep_value(_post_value(post1))) != comparable_post_data(
-        block.get_prep_value(_post_value(post2))
-    )

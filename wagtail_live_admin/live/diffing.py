@@ -58,6 +58,11 @@ def as_datetime(value) -> datetime | None:
     return parse_datetime(value) if isinstance(value, str) else value or None
 
 
+def to_the_millisecond(value: datetime) -> datetime:
+    """``value`` as a post's JSON keeps it (``DjangoJSONEncoder`` drops microseconds)."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
 def created_at(item: dict) -> datetime | None:
     """When a raw stream item (a post) was created."""
     return as_datetime(item["value"].get("created"))
@@ -105,14 +110,22 @@ def _stamped(value: dict, old: dict | None, item_id: str, stamp: str) -> dict:
     return {**value, **updates} if updates else value
 
 
-def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now: datetime):
+def diff_posts(
+    previous: list[dict],
+    current: list[dict],
+    *,
+    was_live: bool,
+    now: datetime,
+    touched: frozenset[str] = frozenset(),
+):
     """Compare the saved posts (``previous``) with those about to be saved (``current``).
 
     A post keeps the ``created`` it had; a post edited on a live page gets
     ``modified = now`` unless the caller set a new ``modified`` itself. Only shown
     posts reach readers: a post that is hidden becomes a removal, one shown again
     a render. When the page was not live, readers had nothing: every shown post
-    is a render.
+    is a render. The ids in ``touched`` count as edited even when unchanged
+    (wagtail-live's ``update_live_post`` always stamped and sent its post).
     """
     before, shown_before = {}, []
     for item in previous:
@@ -131,21 +144,27 @@ def diff_posts(previous: list[dict], current: list[dict], *, was_live: bool, now
             continue
         old = before.get(post_id)
         edited = False
-        if old is None or old != value:  # the common case, an untouched post, skips all this
+        # The common case, an untouched post, skips all this.
+        if old is None or old != value or post_id in touched:
             value = _stamped(value, old, post_id, stamp)
-            edited = old is not None and _differs(post_id, old, value)
+            edited = old is not None and (post_id in touched or _differs(post_id, old, value))
             # Stamped unless the caller set a new ``modified`` (clearing it sets none).
             if edited and was_live and value.get("modified") in (old.get("modified"), None, ""):
                 value = {**value, "modified": stamp}
             if value is not item["value"]:
                 item = {**item, "value": value}
-        diff.posts.append(item)
         diff.changed = diff.changed or edited
         if _is_shown(value):
             shown_now.add(post_id)
             if edited or post_id not in was_shown:
-                diff.renders.append({**item, "value": _as_saved(value)})
+                # Saved as rendered: readers and the page then hold the same post.
+                item = {**item, "value": _as_saved(value)}
+                diff.renders.append(item)
+        diff.posts.append(item)
     diff.removals = [post_id for post_id in shown_before if post_id not in shown_now]
+    # A touched post that stays hidden goes out again as what readers have of it: a removal.
+    hidden = was_shown | shown_now
+    diff.removals += [i for i in touched if was_live and i in before and i not in hidden]
     diff.changed = diff.changed or [i.get("id") for i in previous] != [i.get("id") for i in current]
     return diff
 
@@ -160,5 +179,20 @@ def bound_posts(stream_value: StreamValue, items: list[dict]) -> list[StreamValu
         StreamValue.StreamChild(block, block.to_python(item["value"]), id=item["id"])
         for item in items
     ]
+    return _oldest_first(posts)
+
+
+def own_posts(stream_value: StreamValue, post_ids: list[str]) -> list[StreamValue.StreamChild]:
+    """Return the posts of ``stream_value`` with these ids: its own bound posts, oldest first.
+
+    ``live_page_update`` sends these, as wagtail-live did: a receiver finds each of its
+    ``renders`` among the page's ``live_posts``.
+    """
+    wanted = set(post_ids)
+    indexes = [i for i, item in enumerate(stream_value.raw_data) if item.get("id") in wanted]
+    return _oldest_first([stream_value[i] for i in indexes])
+
+
+def _oldest_first(posts: list[StreamValue.StreamChild]) -> list[StreamValue.StreamChild]:
     posts.sort(key=lambda post: post.value["created"].timestamp())
     return posts

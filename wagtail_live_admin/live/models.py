@@ -20,7 +20,7 @@ from ..signals import live_page_update
 from . import operations
 from .bases import MergeBaseMixin
 from .blocks import LivePostBlock, render_posts
-from .diffing import POST_TYPE, bound_posts, diff_posts
+from .diffing import POST_TYPE, as_datetime, diff_posts, own_posts, to_the_millisecond
 from .forms import LivePageForm
 from .history import log_merge, record_live_revision
 from .locks import lock_page_row
@@ -85,8 +85,11 @@ class LivePageMixin(MergeBaseMixin, models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, sync: bool = True, **kwargs):
+    def save(self, sync: bool = True, *args, **kwargs):
         """Save, and when live posts that readers see changed, send ``live_page_update``.
+
+        ``sync`` comes first, as in wagtail-live: ``save(False)`` saves without
+        sending. Further arguments are ``Page.save``'s (``clean``, ``user`` ...).
 
         A save that writes ``live_posts`` locks the page's row, and applies what this
         page changed since the posts it was made from (see ``merge_base``) to the posts
@@ -100,11 +103,20 @@ class LivePageMixin(MergeBaseMixin, models.Model):
 
     @property
     def last_update_timestamp(self) -> float:
-        """``last_updated_at`` as seconds since the epoch."""
-        return self.last_updated_at.timestamp()
+        """``last_updated_at`` as seconds since the epoch, to the millisecond (as posts keep it)."""
+        return to_the_millisecond(self.last_updated_at).timestamp()
 
     def _save_live_page(
-        self, args, kwargs, *, announce: bool, trigger: str = "publish", user=None, previous=None
+        self,
+        args,
+        kwargs,
+        *,
+        announce: bool,
+        trigger: str = "publish",
+        user=None,
+        previous=None,
+        updated_at=None,
+        touched=frozenset(),
     ):
         update_fields = kwargs.get("update_fields")
         writes_posts = update_fields is None or "live_posts" in update_fields
@@ -117,9 +129,14 @@ class LivePageMixin(MergeBaseMixin, models.Model):
             extra_fields = self._assign_channel_id()
             change = merge = None
             if writes_posts:
-                posts_changed, change, merge = self._stamp_live_posts(previous, announce=announce)
+                # One instant for the page and its posts; to the millisecond, as the
+                # posts' JSON keeps it, so a post's ``modified`` equals ``last_updated_at``.
+                now = to_the_millisecond(timezone.now())
+                posts_changed, change, merge = self._stamp_live_posts(
+                    previous, announce=announce, now=now, touched=touched
+                )
                 if posts_changed or change:
-                    self.last_updated_at = timezone.now()
+                    self.last_updated_at = updated_at or now
                     extra_fields.append("last_updated_at")
             if self.live_revision_id and self.live_revision_id == self.latest_revision_id:
                 # Wagtail tells "newer revisions" by time; revisions of live posts
@@ -152,7 +169,7 @@ class LivePageMixin(MergeBaseMixin, models.Model):
         self.channel_id = (self.pk and saved.first() or [None])[0] or generate_channel_id(self)
         return ["channel_id"]
 
-    def _stamp_live_posts(self, previous, *, announce: bool):
+    def _stamp_live_posts(self, previous, *, announce: bool, now: datetime, touched=frozenset()):
         """Merge and stamp the posts about to be saved; ``previous``: (was live, posts) or None.
 
         Return whether they differ from the saved ones, what readers must be sent
@@ -168,7 +185,7 @@ class LivePageMixin(MergeBaseMixin, models.Model):
             if merge.overridden:
                 # The versions this change replaces stay in the page's history.
                 record_live_revision(type(self)._default_manager.get(pk=self.pk))
-        diff = diff_posts(saved, posts, was_live=was_live, now=timezone.now())
+        diff = diff_posts(saved, posts, was_live=was_live, now=now, touched=touched)
         # Raw data keeps the stream lazy: only posts that are sent get converted.
         self.live_posts = diff.posts
         self.merge_base = PostsBase.of_posts(diff.posts)  # it holds what is live now
@@ -177,7 +194,9 @@ class LivePageMixin(MergeBaseMixin, models.Model):
             return diff.changed, None, merge
         return (
             diff.changed,
-            LivePostsChange(bound_posts(self.live_posts, diff.renders), diff.removals),
+            LivePostsChange(
+                own_posts(self.live_posts, [i["id"] for i in diff.renders]), diff.removals
+            ),
             merge,
         )
 
@@ -207,8 +226,15 @@ class LivePageMixin(MergeBaseMixin, models.Model):
         operations.add_post(self, live_post, trigger=operations.API)
 
     def update_live_post(self, live_post) -> None:
-        """Save an edited post (a bound post of this page) and publish the change."""
-        operations.edit_post(self, post_id=live_post.id, value=live_post.value)
+        """Save an edited post (a bound post of this page) and publish it.
+
+        As in wagtail-live, the post is stamped ``modified`` (and the page
+        ``last_updated_at``) and sent to readers even when it did not change.
+        """
+        outcome = operations.edit_post(
+            self, post_id=live_post.id, value=live_post.value, touch=True
+        )
+        live_post.value["modified"] = as_datetime(outcome.post["value"]["modified"])
 
     def delete_live_post(self, message_id: str) -> None:
         """Delete the post with ``message_id`` and publish its removal (a missing one: no-op)."""
@@ -234,17 +260,19 @@ class LivePageMixin(MergeBaseMixin, models.Model):
     def get_updates_since(self, last_update_ts: datetime):
         """Return ``(updated_posts, current_posts)`` since ``last_update_ts``, as wagtail-live did.
 
-        ``updated_posts`` maps the id of each post created or modified since then to
-        ``{"show", "content"}``; ``current_posts`` lists every post id, oldest first.
+        ``updated_posts`` maps the id of each post created or modified at or after
+        ``last_update_ts`` to ``{"show", "content"}``; ``current_posts`` lists the post
+        ids, oldest first. Hidden posts are in neither: a client drops them.
         """
-        posts = list(reversed(self.live_posts))
+        posts = [post for post in reversed(self.live_posts) if post.value["show"]]
         updated = [post for post in posts if _changed_since(post, last_update_ts)]
         return render_posts(updated, pinned=pinned_post_ids(self)), [post.id for post in posts]
 
 
 def _changed_since(post, moment: datetime) -> bool:
-    changed_at = post.value["modified"] or post.value["created"]
-    return bool(changed_at and changed_at > moment)
+    # ">=": a client asks from ``last_update_timestamp``, the instant of the last change.
+    created, modified = post.value["created"], post.value["modified"]
+    return bool(created and created >= moment or modified and modified >= moment)
 
 
 def _timestamp(value: datetime | None) -> float:

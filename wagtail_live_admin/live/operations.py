@@ -21,7 +21,7 @@ from wagtail.blocks import StructValue
 from ..signals import live_page_update
 from . import history
 from .blocks import LivePostBlock
-from .diffing import POST_TYPE, bound_posts, insert_by_created
+from .diffing import POST_TYPE, bound_posts, created_at, insert_by_created, to_the_millisecond
 from .locks import lock_page_row
 from .pins import PinnedPost
 from .versions import PostsBase, post_version
@@ -66,12 +66,16 @@ def _find(posts: list[dict], post_id: str | None, message_id: str | None) -> int
     raise PostNotFound(post_id if post_id is not None else message_id)
 
 
-def _operate(page, change, action, *, user=None, trigger=API, revision=False):
+def _operate(
+    page, change, action, *, user=None, trigger=API, revision=False, updated_at=None, touch=False
+):
     """Lock ``page``'s row, apply ``change(live, posts)`` and save, in one transaction.
 
     Every operation takes these keywords: ``user`` (who, for the logs), ``trigger``
     (``"api"``, ``"composer"`` ...: what the publish log records) and ``revision``
-    (leave a revision of the live page).
+    (leave a revision of the live page). ``updated_at``: the page's new
+    ``last_updated_at`` (default: now). ``touch``: stamp and send the changed post
+    even when it is unchanged.
     """
     model = type(page)
     with transaction.atomic():
@@ -89,6 +93,8 @@ def _operate(page, change, action, *, user=None, trigger=API, revision=False):
             trigger=trigger,
             user=user,
             previous=previous,
+            updated_at=updated_at,
+            touched=frozenset([item["id"]] if touch else []),
         )
         saved = next((i for i in live.live_posts.raw_data if i["id"] == item["id"]), None)
         outcome.post = saved
@@ -97,8 +103,9 @@ def _operate(page, change, action, *, user=None, trigger=API, revision=False):
         history.log_post_action(
             live, action, saved or item, user=user, trigger=trigger, revision=outcome.revision
         )
-    # The caller's page now holds what is live, and later saves of it merge from there.
-    page.live_posts = live.live_posts.get_prep_value()
+    # The caller's page now holds what is live (the posts ``live_page_update`` sent), and
+    # later saves of it merge from there.
+    page.live_posts = live.live_posts
     page.merge_base = PostsBase.of_posts(page.live_posts.raw_data)
     page.last_updated_at = live.last_updated_at
     page.channel_id = live.channel_id
@@ -106,14 +113,20 @@ def _operate(page, change, action, *, user=None, trigger=API, revision=False):
 
 
 def add_post(page, value, **how) -> Outcome:
-    """Add a post (a ``LivePostBlock`` value or its raw dict), newest first by ``created``."""
+    """Add a post (a ``LivePostBlock`` value or its raw dict), newest first by ``created``.
+
+    The page's ``last_updated_at`` becomes the post's ``created`` (now when empty), as
+    in wagtail-live.
+    """
     item = {"type": POST_TYPE, "id": str(uuid.uuid4()), "value": _raw_value(value)}
+    created = created_at(item)
 
     def change(live, posts):
         insert_by_created(posts, item)
         return item, Outcome(post=item)
 
-    return _operate(page, change, history.ADD, **how)
+    updated_at = created and to_the_millisecond(created)  # as the post's JSON keeps it
+    return _operate(page, change, history.ADD, updated_at=updated_at, **how)
 
 
 def edit_post(
@@ -124,9 +137,13 @@ def edit_post(
     value=None,
     content=None,
     base_version=None,
+    touch=False,
     **how,
 ) -> Outcome:
     """Replace a post's value (``value``), or only its content blocks (``content``, raw).
+
+    ``touch``: stamp ``modified`` and send the post to readers even when what they see
+    did not change (wagtail-live's ``update_live_post`` did).
 
     ``base_version`` is the version the caller started from: when someone else changed
     the post since, this edit still wins, the other version is saved as a revision
@@ -145,7 +162,7 @@ def edit_post(
         posts[index] = {**old, "value": new_value}
         return posts[index], Outcome(post=posts[index], overridden=overridden)
 
-    return _operate(page, change, history.EDIT, **how)
+    return _operate(page, change, history.EDIT, touch=touch, **how)
 
 
 def set_shown(page, shown: bool, *, post_id=None, message_id=None, **how) -> Outcome:

@@ -12,6 +12,7 @@ import json
 import re
 
 from django.core.serializers.json import DjangoJSONEncoder
+from wagtail.blocks import BoundBlock, StreamValue
 
 from .blocks import ContentBlock, comparable_post_data
 
@@ -41,12 +42,8 @@ def canonical_rich_text(html: str) -> str:
     return _BLOCK_KEY.sub("", html)
 
 
-def post_version(item: dict) -> str:
-    """Return the version of a post in its raw (stream item) form."""
-    value = item["value"]
+def _readers_data(value: dict) -> dict:
     data = comparable_post_data(value)
-    # An empty message id stands for the post's own id (as the diff fills it in).
-    data["message_id"] = value.get("message_id") or item.get("id")
     data["show"] = bool(value.get("show", True))
     data["content"] = [
         (block[0], canonical_rich_text(block[1]))
@@ -54,8 +51,35 @@ def post_version(item: dict) -> str:
         else block
         for block in data.get("content") or []
     ]
+    return data
+
+
+def post_version(item: dict) -> str:
+    """Return the version of a post in its raw (stream item) form."""
+    value = item["value"]
+    data = _readers_data(value)
+    # An empty message id stands for the post's own id (as the diff fills it in).
+    data["message_id"] = value.get("message_id") or item.get("id")
     blob = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
     return hashlib.blake2b(blob.encode(), digest_size=8).hexdigest()
+
+
+def compare_live_posts_values(first_post_value, second_post_value) -> bool:
+    """Return True when two live posts are identical for readers (wagtail-live's helper).
+
+    Each is a post's value (a ``StructValue``) or a bound post. Compared, as in
+    wagtail-live: ``show`` and the content blocks. Unlike wagtail-live, formatting
+    counts (bold text is an edit readers see) and content block ids do not.
+    """
+    return _readers_view(first_post_value) == _readers_view(second_post_value)
+
+
+def _readers_view(post) -> dict:
+    value = post.value if isinstance(post, BoundBlock) else post
+    content = value["content"]
+    if isinstance(content, StreamValue):
+        content = content.get_prep_value()
+    return _readers_data({"show": value["show"], "content": content})
 
 
 class PostsBase:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_live_admin', '0004_pinned_post'),
+        ('wagtail_live_admin', '0005_integrations'),
     ]
 
     operations = [

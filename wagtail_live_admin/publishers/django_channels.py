@@ -1,28 +1,14 @@
 """The Django Channels publisher: updates go through the channel layer to ``LiveConsumer``."""
 
-from ..delivery.models import PublishLogEntry
-from ..delivery.spine import Update, submit
-from ..live.pages import get_live_page
 from ..realtime.consumers import LiveConsumer
 from ..realtime.groups import RECHECK_EVENT, UPDATE_EVENT, group_send
 from ..realtime.presence import counts_or_none
 from ..realtime.routing import websocket_urlpatterns
-from .websocket import BaseWebsocketPublisher
+from .logged import LoggedPublisher
 
 
-class DjangoChannelsPublisher(BaseWebsocketPublisher):
+class DjangoChannelsPublisher(LoggedPublisher):
     """Send each update's frame, with its ``seq``, to the readers of its channel."""
-
-    def publish(self, channel_id, renders, removals):
-        """Send an update made outside a page (a direct call): logged, and sent after commit."""
-        update = Update(
-            channel_id,
-            renders,
-            list(removals),
-            page=get_live_page(channel_id),
-            trigger=PublishLogEntry.Trigger.API,
-        )
-        return submit(update, publisher=self)
 
     def publish_entry(self, entry):
         # The frame is encoded once; every reader is sent these same bytes.

@@ -6,6 +6,13 @@ from ..live.blocks import render_posts
 class BaseWebsocketPublisher:
     """Base class for publishers using the websocket technique."""
 
+    # New in wagtail-live-admin. Whether readers get updates through the channel layer
+    # (LiveConsumer): the channel layer's system checks apply only then.
+    uses_channel_layer = True
+    # The dotted path of the presence backend that counts this publisher's readers when
+    # WAGTAIL_LIVE_PRESENCE_BACKEND is not set (None: the one the channel layer suits).
+    presence_backend = None
+
     def __call__(self, sender, channel_id, renders, removals, **kwargs):
         """Listen to the ``live_page_update`` signal: render the posts, then publish them.
 

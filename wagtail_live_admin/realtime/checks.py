@@ -5,10 +5,11 @@ from channels.security.websocket import OriginValidator
 from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
-from ..conf import PREFIX, allowed_hosts, asgi_application_path, get_setting
+from ..conf import PREFIX, allowed_hosts, asgi_application_path, get_setting, nchan_setting
 from .consumers import LiveConsumer
 from .origins import SameOriginValidator
 from .presence import PresenceBackend, get_presence_class
+from .presence.nchan import NchanPresence
 
 
 @register(Tags.compatibility)
@@ -36,6 +37,27 @@ def check_presence_backend(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.compatibility)
+def check_nchan_publish_url(app_configs, **kwargs):
+    # NchanPublisher names NchanPresence: both reach nginx through PUBLISH_URL.
+    try:
+        uses_nchan = issubclass(get_presence_class(), NchanPresence)
+    except (ImportError, TypeError):
+        return []  # E004 and E005 say what is wrong
+    if not uses_nchan or nchan_setting("PUBLISH_URL"):
+        return []
+    return [
+        Error(
+            f'Readers are served by nginx with Nchan, but {PREFIX}NCHAN has no "PUBLISH_URL": '
+            "updates cannot reach them (each is logged as failed) and they cannot be counted.",
+            hint=f'Set {PREFIX}NCHAN = {{"PUBLISH_URL": '
+            '"http://127.0.0.1:8080/live-publish/{channel}/"}, as docs/how-to/nginx-nchan.md '
+            "shows.",
+            id="wagtail_live_admin.E007",
+        )
+    ]
 
 
 def live_route_guards(application, *, guards: tuple = (), depth: int = 0):

@@ -1,10 +1,11 @@
 """``LiveConsumer``: one reader's websocket on a live page's channel.
 
-It is thin: it admits the reader (``admission.admit``, the rule the catch-up endpoint
-follows too), joins the channel's group, counts the reader (``presence``) and forwards
-frames that the publisher encoded once. It writes nothing to the database and renders
-nothing. When a page's privacy or publication changes, ``recheck`` asks its readers'
-consumers to run admission again.
+It is thin: it admits the reader (``admission.judge``, the rule the catch-up endpoint
+follows too, or from memory for a public page: ``public_pages``), joins the channel's
+group, counts the reader (``presence``) and forwards frames that the publisher encoded
+once. It writes nothing to the database and renders nothing. When a page's privacy or
+publication changes, ``recheck`` asks its readers' consumers to run admission again. On
+SIGTERM, ``shutdown`` lets its readers go.
 
 The channel's group is joined once per process (``fanout``), which hands each message
 sent to the group to every local reader's handler for its type (``live.update`` ->
@@ -13,6 +14,7 @@ its own: send to the group.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import uuid
@@ -24,8 +26,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
 from ..conf import get_setting
-from . import fanout
-from .admission import FORBIDDEN, NOT_LIVE, admit
+from . import fanout, public_pages, shutdown
+from .admission import FORBIDDEN, NOT_LIVE, admit, judge
 from .backlog import Backlog
 from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
@@ -40,6 +42,7 @@ CLOSE_BAD_FRAME = 4400  # a malformed, unknown or oversized client frame
 CLOSE_TOO_MANY = 4429  # the client's address holds MAX_CONNECTIONS_PER_CLIENT sockets already
 CLOSE_LAYER_LOST = fanout.CLOSE_LAYER_LOST  # 4503: the process lost the layer; reconnect
 CLOSE_TOO_SLOW = 4408  # more than MAX_UNSENT_BYTES of updates wait for the reader; reconnect
+CLOSE_GOING_AWAY = shutdown.CLOSE_GOING_AWAY  # 4001: the server process stops; reconnect
 
 _REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
 
@@ -89,6 +92,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             # server (daphne does so to an instance that outlives its client by 10 seconds).
             self._release()
             self._uncount()
+            shutdown.forget(self)
 
     async def dispatch(self, message):
         # Channels closes stale database connections, in the database thread, before every
@@ -121,14 +125,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _admit(self) -> None:
         try:
-            code, self.page_id = await database_sync_to_async(_admission)(
-                self.channel_id, self.scope
-            )
+            code = await self._judge()
             # asgiref finishes a database call that had started when it was cancelled.
             if self._released:
                 return
             if code is None:
                 await self._join()
+                if not shutdown.watch(self):  # the process is stopping: go elsewhere
+                    self._release()
+                    code = CLOSE_GOING_AWAY
+        except fanout.LayerUnavailable:
+            # Logged once per outage by fanout, not once per reader: live.js tries again.
+            self._release()
+            code = CLOSE_LAYER_LOST
         except Exception:
             logger.exception("Could not admit a live socket on channel %r.", self.channel_id)
             self._release()
@@ -140,21 +149,38 @@ class LiveConsumer(AsyncWebsocketConsumer):
         else:
             await self.accept()
 
+    async def _judge(self) -> int | None:
+        """Return the close code that refuses this reader (None: admitted); note their page."""
+        layer, group = get_channel_layer(), live_group_name(self.channel_id)
+        # A public page's channel that this process follows: anyone may read it.
+        self.page_id = public_pages.admitted_page(layer, group)
+        if self.page_id is not None:
+            return None
+        mark = public_pages.mark(layer, group)
+        verdict = await database_sync_to_async(judge)(
+            self.channel_id, self.scope.get("user"), self.scope.get("session")
+        )
+        if verdict.public:
+            public_pages.remember(mark, verdict.page_id)
+        self.page_id = verdict.page_id
+        return _REFUSAL_CODES.get(verdict.reason)
+
     async def _join(self) -> None:
         # Join before accepting, so no update falls between the two, and so that an
         # open socket is a counted one.
-        self.group_name = live_group_name(self.channel_id)
+        group_name = live_group_name(self.channel_id)
         self.channel_layer = get_channel_layer()
         # The reader's name in presence counts, unique across processes.
         self.channel_name = f"live-reader.{uuid.uuid4().hex}"
         self._backlog = Backlog(self.base_send)
         self._unsent_limit = get_setting("MAX_UNSENT_BYTES")
-        await fanout.join(self.channel_layer, self.group_name, self)
-        try:
+        await fanout.join(self.channel_layer, group_name, self)
+        # Only once joined: a reader the layer turned away has nothing to leave.
+        self.group_name = group_name
+        # Counting readers is a convenience: its failure (Redis down) costs the reader
+        # nothing, and presence logs it once per outage.
+        with contextlib.suppress(Exception):
             await get_presence().join(self.channel_id, self.channel_name)
-        except Exception as exc:
-            # Counting readers is a convenience: its failure (Redis down) costs the reader nothing.
-            logger.warning("Presence join failed on channel %r: %r", self.channel_id, exc)
 
     async def _refuse(self, code: int) -> None:
         # A close before accept reaches the browser as HTTP 403 without a code:
@@ -186,6 +212,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 # Not counted any longer by this process, the member expires within one TTL.
                 logger.warning("Presence leave failed on channel %r: %r", self.channel_id, exc)
         return [task for task in pending if task is not None]
+
+    def let_go(self) -> list[asyncio.Task]:
+        """Stop delivering to and counting this reader now (the process stops); see ``_release``."""
+        return self._release()
 
     def _uncount(self) -> None:
         # The socket counts against its address until it is closed, whatever closed it.

@@ -21,6 +21,8 @@ import weakref
 
 from channels.consumer import get_handler_name
 
+from .groups import RECHECK_EVENT
+
 logger = logging.getLogger(__name__)
 
 # Readers written to between two turns of the event loop: the layer's own reader (and
@@ -35,6 +37,32 @@ CLOSE_LAYER_LOST = 4503
 _local_groups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict] = (
     weakref.WeakKeyDictionary()
 )
+
+# The layers this process cannot reach now. A Redis outage fails every reader's connect
+# and every group's subscription: it is logged once when it starts and once when it ends.
+_unreachable: weakref.WeakSet = weakref.WeakSet()
+
+
+class LayerUnavailable(Exception):
+    """The channel layer did not answer (logged once per outage): close the reader with 4503."""
+
+
+def _layer_failed(layer, exc: Exception) -> None:
+    if layer not in _unreachable:
+        _unreachable.add(layer)
+        logger.warning(
+            "The channel layer is unreachable (%s: %s): live readers in this process are "
+            "closed with %s, and reconnect and catch up once it answers.",
+            type(exc).__name__,
+            exc,
+            CLOSE_LAYER_LOST,
+        )
+
+
+def _layer_answered(layer) -> None:
+    if layer in _unreachable:
+        _unreachable.discard(layer)
+        logger.warning("The channel layer answers again: live readers are served.")
 
 
 class LocalGroup:
@@ -53,6 +81,9 @@ class LocalGroup:
         self._tasks: list[asyncio.Task] = []
         self._sends: set[asyncio.Task] = set()
         self._loop = asyncio.get_running_loop()
+        # How many rechecks (admission again) reached this process on the group: what
+        # was known of the page's readers before one may be wrong now (``public_pages``).
+        self.rechecks = 0
 
     async def start(self) -> None:
         self.channel_name = await self.layer.new_channel()
@@ -76,14 +107,17 @@ class LocalGroup:
             await self.layer.group_discard(self.group, self.channel_name)
         except Exception as exc:
             # Left in the group, the channel only collects messages until they expire.
-            logger.warning("Could not leave group %r: %r", self.group, exc)
+            _layer_failed(self.layer, exc)
 
     async def _receive_forever(self) -> None:
         # Only receives: a burst is taken off the layer (out of reach of its capacity)
         # while the frames before it are still being written.
         try:
             while True:
-                self._messages.put_nowait(await self.layer.receive(self.channel_name))
+                message = await self.layer.receive(self.channel_name)
+                if message.get("type") == RECHECK_EVENT:
+                    self.rechecks += 1
+                self._messages.put_nowait(message)
         except Exception as exc:
             await self._lost(exc)
 
@@ -97,13 +131,8 @@ class LocalGroup:
         if self.registry.get(self.key) is self:
             del self.registry[self.key]
         readers = tuple(self.consumers)
-        logger.warning(
-            "Lost the channel layer under group %r (%r): closing its %s local readers, "
-            "who reconnect and catch up.",
-            self.group,
-            exc,
-            len(readers),
-        )
+        _layer_failed(self.layer, exc)
+        logger.info("Closing the %s local readers of group %r.", len(readers), self.group)
         for consumer in readers:
             with contextlib.suppress(Exception):
                 await consumer.close(code=CLOSE_LAYER_LOST)
@@ -120,7 +149,7 @@ class LocalGroup:
             try:
                 await self.layer.group_add(self.group, self.channel_name)
             except Exception as exc:
-                logger.warning("Could not renew group %r: %r", self.group, exc)
+                _layer_failed(self.layer, exc)
 
     async def _deliver_forever(self) -> None:
         while True:
@@ -160,6 +189,18 @@ class LocalGroup:
             # A reader that is going away; its disconnect takes it out of the group.
             logger.info("Could not forward a message of group %r: %r", self.group, exc)
 
+    @property
+    def following(self) -> bool:
+        """Whether this subscription receives the group's messages (it joined, and is not over)."""
+        started = self.started is not None and self.started.done()
+        return started and self.registry.get(self.key) is self
+
+
+def subscription(layer, group: str) -> LocalGroup | None:
+    """Return this process's subscription to ``group``, if it has joined it and is still in it."""
+    local = _groups().get((id(layer), group))
+    return local if local is not None and local.following else None
+
 
 def _groups() -> dict:
     loop = asyncio.get_running_loop()
@@ -170,7 +211,10 @@ def _groups() -> dict:
 
 
 async def join(layer, group: str, consumer) -> None:
-    """Make ``consumer`` receive the messages of ``group`` through this process's channel."""
+    """Make ``consumer`` receive the messages of ``group`` through this process's channel.
+
+    Raises ``LayerUnavailable`` when the layer does not answer.
+    """
     groups = _groups()
     key = (id(layer), group)
     local = groups.get(key)
@@ -181,10 +225,12 @@ async def join(layer, group: str, consumer) -> None:
         # Shielded: a reader who leaves while the process joins must not cancel the
         # join for the readers who wait on it too.
         await asyncio.shield(local.started)
-    except Exception:
+    except Exception as exc:
         if groups.get(key) is local:
             del groups[key]
-        raise
+        _layer_failed(layer, exc)
+        raise LayerUnavailable(repr(exc)) from exc
+    _layer_answered(layer)
     local.consumers[consumer] = None
 
 

@@ -33,14 +33,18 @@ class Handshake(HttpRequest):
 
 
 def origin_allowed(scope) -> bool:
-    """Return whether the handshake's ``Origin`` may open a socket, by Django's CSRF rule.
+    """Return whether the handshake's ``Origin`` may open a socket (``request_origin_allowed``)."""
+    return request_origin_allowed(Handshake(scope))
+
+
+def request_origin_allowed(request: HttpRequest) -> bool:
+    """Return whether the request's ``Origin`` may open a socket, by Django's CSRF rule.
 
     It may when it is the socket's own origin (``https://`` for ``wss:``, or as
     ``SECURE_PROXY_SSL_HEADER`` says, then the Host header, which ``ALLOWED_HOSTS`` must
     allow), or one of ``CSRF_TRUSTED_ORIGINS`` (where ``https://*.example.com`` allows the
     subdomains). A handshake without an ``Origin`` may not: browsers always send one.
     """
-    request = Handshake(scope)
     origin = request.META.get("HTTP_ORIGIN")
     if not origin:
         return False

@@ -24,12 +24,20 @@
   const RETRY_MAX_MS = 10000;
   // Refused by the server (page gone, not allowed, too many sockets): retry, but slowly.
   const REFUSED_CODES = new Set([4403, 4404, 4429]);
+  const LAYER_LOST_CODE = 4503;
+  // The server stopped or restarts (4001 going away, 4503 layer lost, 1001/1012 from the
+  // server, 1006 a dropped connection): every reader of that process reconnects at once,
+  // so each waits a random part of this spread (data-live-reconnect-spread, ms).
+  const RESTART_CODES = new Set([1001, 1006, 1012, 4001, 4503]);
+  const RESTART_SPREAD_MS = 3000;
 
   function start(root) {
     const container = root.querySelector("#live-posts");
     const statusEl = root.querySelector("[data-live-status]");
     const path = root.dataset.liveWsPath;
     const updatesUrl = root.dataset.liveUpdatesUrl;
+    const spread = Number.parseInt(root.dataset.liveReconnectSpread, 10);
+    const restartSpreadMs = Number.isNaN(spread) ? RESTART_SPREAD_MS : spread;
     if (!path) return;
 
     let failures = 0;
@@ -146,6 +154,8 @@
 
     function retryDelay(code) {
       if (REFUSED_CODES.has(code)) return RETRY_MAX_MS;
+      // A first close from a server going away: back soon, spread over the crowd.
+      if (failures === 1 && RESTART_CODES.has(code)) return Math.random() * restartSpreadMs;
       const capped = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (failures - 1));
       // Jitter spreads the reconnects of many readers after a server restart.
       return capped / 2 + Math.random() * (capped / 2);
@@ -153,6 +163,7 @@
 
     function connect() {
       setStatus(failures ? "reconnecting" : "connecting");
+      const failuresBefore = failures;
       // The page's own scheme decides: https pages need wss (wagtail-live#143).
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
       const socket = new WebSocket(`${scheme}//${window.location.host}${path}`);
@@ -172,7 +183,9 @@
         if (frame && frame.renders !== undefined) receive(frame);
       });
       socket.addEventListener("close", (event) => {
-        failures += 1;
+        // 4503 (the server lost its channel layer) also comes right after an accept while
+        // the layer is down: keep backing off as if that open never happened.
+        failures = (event.code === LAYER_LOST_CODE ? failuresBefore : failures) + 1;
         setStatus("reconnecting");
         window.setTimeout(connect, retryDelay(event.code));
       });

@@ -14,6 +14,7 @@ from ...delivery.models import PublishLogEntry
 from ...live.pages import get_live_page, live_channels
 from ...realtime.presence import counts_or_none
 from ..chart import Chart
+from ..feeds import channel_feeds
 from ..permissions import can_compose, can_view_live
 from ..stats import channel_stats, trend_window
 from .base import LiveViewMixin, forbidden, log_url
@@ -78,6 +79,7 @@ class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
             .order_by("-seq")
             .only("pk", "channel_id", "seq", "status", "trigger", "created_at", "error")[:10],
             log_url=log_url(self.channel_id),
+            feeds=channel_feeds(self.channel_id),
             watching_url=reverse("live_admin:watching", args=[self.channel_id]),
             poll_interval=get_setting("DASHBOARD_POLL_INTERVAL"),
             **kwargs,

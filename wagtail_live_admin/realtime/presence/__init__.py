@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -18,7 +17,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from ...conf import PREFIX, get_setting
+from ...conf import PREFIX, get_setting, publisher_class_or_none
 from .base import PresenceBackend
 from .layer import layer_redis
 
@@ -30,18 +29,19 @@ __all__ = [
     "trend_or_none",
 ]
 
-logger = logging.getLogger(__name__)
-
 _lock = threading.Lock()
 
 
 def get_presence_class() -> type:
-    """Return the class named by ``WAGTAIL_LIVE_PRESENCE_BACKEND``, or the one the layer suits.
+    """Return the class named by ``WAGTAIL_LIVE_PRESENCE_BACKEND``, or the one that suits.
 
-    With no setting: the Redis backend when the default channel layer is channels-redis,
-    this process's memory otherwise.
+    With no setting: the one the publisher names (``presence_backend``: its readers are
+    counted elsewhere, as Nchan's are), else the Redis backend when the default channel
+    layer is channels-redis, this process's memory otherwise.
     """
-    path = get_setting("PRESENCE_BACKEND")
+    path = get_setting("PRESENCE_BACKEND") or getattr(
+        publisher_class_or_none(), "presence_backend", None
+    )
     if path:
         return import_string(path)
     if layer_redis(get_channel_layer()) is not None:
@@ -68,7 +68,9 @@ def get_presence() -> PresenceBackend:
 @receiver(setting_changed)
 def _reset_presence(*, setting: str, **kwargs: Any) -> None:
     # As conf._reset_caches: override_settings must take effect.
-    if setting == "CHANNEL_LAYERS" or setting.startswith(PREFIX + "PRESENCE_"):
+    if setting in {"CHANNEL_LAYERS", PREFIX + "PUBLISHER"} or setting.startswith(
+        PREFIX + "PRESENCE_"
+    ):
         with _lock:
             _presence.cache_clear()
 
@@ -80,19 +82,25 @@ def _reset_presence(*, setting: str, **kwargs: Any) -> None:
 
 def counts_or_none(channel_ids: Iterable[str]) -> dict[str, int] | None:
     """``get_presence().counts(channel_ids)``, or None (logged) when presence cannot answer."""
+    presence = get_presence()
     try:
-        return get_presence().counts(channel_ids)
+        counts = presence.counts(channel_ids)
     except Exception as exc:
-        logger.warning("Could not count readers: %r", exc)
+        presence.unreachable(exc)
         return None
+    presence.reachable()
+    return counts
 
 
 def trend_or_none(
     channel_ids: Iterable[str], *, since: datetime
 ) -> dict[str, list[tuple[datetime, int]]] | None:
     """``get_presence().trend(...)``, or None (logged) when presence cannot answer."""
+    presence = get_presence()
     try:
-        return get_presence().trend(channel_ids, since=since)
+        trend = presence.trend(channel_ids, since=since)
     except Exception as exc:
-        logger.warning("Could not read the readers' trend: %r", exc)
+        presence.unreachable(exc)
         return None
+    presence.reachable()
+    return trend

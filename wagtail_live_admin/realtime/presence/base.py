@@ -53,6 +53,8 @@ class PresenceBackend:
         self._local: dict[str, set[str]] = {}
         self._local_lock = threading.Lock()
         self._refresher: asyncio.Task | None = None
+        # Whether the store is unreachable: an outage is logged once when it starts and
+        # once when it ends, not by every reader, refresh and admin request meanwhile.
         self._failing = False
         # Per event loop: the readers who left and are still counted in the store, and
         # the task that takes them out.
@@ -64,7 +66,12 @@ class PresenceBackend:
             self._local.setdefault(channel_id, set()).add(member)
         # Before the write: should it fail (Redis down), the next refresh adds the member.
         self._ensure_refresher()
-        await self._add(channel_id, member)
+        try:
+            await self._add(channel_id, member)
+        except Exception as exc:
+            self.unreachable(exc)
+            raise
+        self.reachable()
 
     async def leave(self, channel_id: str, member: str) -> None:
         """Stop counting ``member`` as a reader of ``channel_id``; return once the store says so."""
@@ -100,12 +107,8 @@ class PresenceBackend:
             try:
                 await self._remove(batch)
             except Exception as exc:
-                logger.warning(
-                    "Could not take readers who left out of the live subscriber counts "
-                    "(%s of them; they drop out within the TTL): %r",
-                    sum(map(len, batch.values())),
-                    exc,
-                )
+                # They drop out within the TTL anyway.
+                self.unreachable(exc)
 
     def counts(self, channel_ids: Iterable[str]) -> dict[str, int]:
         """Return the number of live readers of each channel (0 for a channel with none)."""
@@ -134,6 +137,23 @@ class PresenceBackend:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+    def unreachable(self, exc: Exception) -> None:
+        """Note that the store failed to answer; log it if it answered until now."""
+        if not self._failing:
+            self._failing = True
+            logger.warning(
+                "Live subscriber counts are unavailable (%s: %s): readers are still served, "
+                "and counted again once the store answers.",
+                type(exc).__name__,
+                exc,
+            )
+
+    def reachable(self) -> None:
+        """Note that the store answered; log it if it had failed."""
+        if self._failing:
+            self._failing = False
+            logger.warning("Live subscriber counts are available again.")
 
     # What each backend implements.
 
@@ -185,13 +205,9 @@ class PresenceBackend:
                     await self._refresh_once()
                 except Exception as exc:
                     # An outage must not end the task: members come back once it is over.
-                    if not self._failing:
-                        logger.warning("Could not refresh live subscriber counts: %r", exc)
-                    self._failing = True
+                    self.unreachable(exc)
                 else:
-                    if self._failing:
-                        logger.warning("Live subscriber counts are refreshed again.")
-                    self._failing = False
+                    self.reachable()
         finally:
             # Cancelled by aclose(), or by the event loop shutting down.
             await self._release()

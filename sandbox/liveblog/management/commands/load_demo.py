@@ -1,11 +1,20 @@
 """``manage.py load_demo``: the sandbox's demo content, made idempotently.
 
-It makes a home page the site root, a published live blog at ``/live-blog/``
-with a dozen posts (a few with images drawn here with Pillow, so nothing is
-downloaded) and the superuser ``admin`` / ``changeme``. Run again, it finds all
-of that in place and changes nothing.
+It makes a home page the site root, three published live blogs below it and the
+superuser ``admin`` / ``changeme``:
+
+- ``/live-blog/``, the City Marathon: a dozen posts, a few with images drawn here
+  with Pillow (nothing is downloaded);
+- ``/election-night/``: a busy night, over a hundred posts;
+- ``/council-budget/``: for logged-in users only (a page view restriction).
+
+Each blog is published empty, then its posts are added one by one as an editor does
+in the Live admin's composer (``live.operations``): every post goes through the
+delivery spine, so the publish log and the Live dashboard have a history to show.
+Run again, it finds all of that in place and changes nothing.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
 
@@ -19,8 +28,9 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Page, PageViewRestriction, Site
 
+from liveblog.demo_content import COUNCIL, MARATHON, election_night
 from liveblog.models import HomePage, LiveBlogPage
 from wagtail_live_admin.blocks import (
     add_block_to_live_post,
@@ -28,6 +38,8 @@ from wagtail_live_admin.blocks import (
     construct_live_post_block,
     construct_text_block,
 )
+from wagtail_live_admin.live import operations
+from wagtail_live_admin.models import PublishLogEntry
 
 # SANDBOX ONLY: a published login, for trying the admin on your own machine.
 ADMIN_USERNAME = "admin"
@@ -35,7 +47,36 @@ ADMIN_PASSWORD = "changeme"
 
 CHANNEL_ID = "city-marathon"
 COLLECTION_NAME = "Live demo"
-POST_SPACING = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class Blog:
+    title: str
+    slug: str
+    channel_id: str
+    posts: list  # oldest first: (text, image key or None)
+    spacing: timedelta  # between two posts; the newest is a few minutes old
+    restricted: bool = False  # to logged-in users
+
+
+BLOGS = [
+    Blog("Live: City Marathon", "live-blog", CHANNEL_ID, MARATHON, timedelta(minutes=20)),
+    Blog(
+        "Live: Election night",
+        "election-night",
+        "election-night",
+        election_night(),
+        timedelta(minutes=2),
+    ),
+    Blog(
+        "Live: Council budget meeting (staff only)",
+        "council-budget",
+        "council-budget",
+        COUNCIL,
+        timedelta(minutes=45),
+        restricted=True,
+    ),
+]
 
 # (title, background colour, shape) of the images the loader draws.
 IMAGES = {
@@ -43,22 +84,6 @@ IMAGES = {
     "bridge": ("Halfway: the bridge", "#2e7d32", "polygon"),
     "finish": ("Finish line", "#c62828", "rectangle"),
 }
-
-# Oldest first: (text, image key or None). The loader stores them newest first.
-POSTS = [
-    ("Good morning from Riverside Avenue, where 18,000 runners are warming up.", None),
-    ("The wheelchair race is under way, three minutes ahead of the elite field.", None),
-    ("And they're off! The elite runners crossed the start line at 8:30 sharp.", "start"),
-    ("A lead group of nine has formed; the pace is well under record schedule.", None),
-    ("Water station 2 reports a queue of cheering schoolchildren with oranges.", None),
-    ("The lead group reaches the bridge at halfway in 1:03:12.", "bridge"),
-    ("Headwind on the bridge: the lead group is down to five.", None),
-    ("Kimani makes the first real move at 30 km and opens a 10-second gap.", None),
-    ("The mass start is complete: the last wave crossed the line 41 minutes after the gun.", None),
-    ("Kimani wins in 2:07:48, a new course record!", "finish"),
-    ("The women's race goes down to a sprint: Okafor by two seconds.", None),
-    ("Thousands are still on the course; the finish stays open until 15:00.", None),
-]
 
 
 def draw_image(title: str, colour: str, shape: str) -> ImageFile:
@@ -81,13 +106,14 @@ class Command(BaseCommand):
     @property
     def help(self):
         # argparse needs a str, not a lazy proxy: translate when the parser is made.
-        return _("Load the sandbox's demo content: a live blog with posts, and an admin login.")
+        return _("Load the sandbox's demo content: live blogs with posts, and an admin login.")
 
     @transaction.atomic
     def handle(self, *args, **options):
         home = self.ensure_home()
-        self.ensure_live_blog(home)
-        self.ensure_admin()
+        editor = self.ensure_admin()
+        for blog in BLOGS:
+            self.ensure_live_blog(home, blog, editor)
 
     def say(self, message: str) -> None:
         self.stdout.write(f"  {message}")
@@ -117,27 +143,33 @@ class Command(BaseCommand):
             self.say(f"Deleted Wagtail's default page {old_root.title!r}.")
         return home
 
-    def ensure_live_blog(self, home: HomePage) -> None:
-        page = LiveBlogPage.objects.filter(channel_id=CHANNEL_ID).first()
+    def ensure_live_blog(self, home: HomePage, blog: Blog, editor) -> None:
+        page = LiveBlogPage.objects.filter(channel_id=blog.channel_id).first()
         if page is not None:
             if not page.live:
-                page.save_revision().publish()
+                page.save_revision(user=editor).publish(user=editor)
                 self.say(f"Published the live blog {page.title!r}.")
             else:
                 self.say(f"Live blog {page.title!r} is published: unchanged.")
             return
-        images = self.ensure_images()
-        page = LiveBlogPage(
-            title="Live: City Marathon",
-            slug="live-blog",
-            channel_id=CHANNEL_ID,
-            live_posts=self.demo_posts(images),
-        )
+        page = LiveBlogPage(title=blog.title, slug=blog.slug, channel_id=blog.channel_id)
         home.add_child(instance=page)
-        page.save_revision().publish()
+        page.save_revision(user=editor).publish(user=editor)
+        if blog.restricted:
+            PageViewRestriction.objects.create(
+                page=page, restriction_type=PageViewRestriction.LOGIN
+            )
+        images = self.ensure_images() if any(key for _, key in blog.posts) else {}
+        # As an editor posts them in the composer, oldest first, each through the
+        # delivery spine: one publish log entry per post.
+        for post in self.demo_posts(blog, images):
+            operations.add_post(page, post, user=editor, trigger=operations.COMPOSER)
+        entries = PublishLogEntry.objects.filter(channel_id=blog.channel_id).count()
+        restricted = " for logged-in users only" if blog.restricted else ""
         self.say(
-            f"Published the live blog {page.title!r} with {len(POSTS)} posts at {page.url} "
-            f"(channel {CHANNEL_ID!r})."
+            f"Published the live blog {page.title!r}{restricted} at {page.url} (channel "
+            f"{blog.channel_id!r}), then its {len(blog.posts)} posts one by one: "
+            f"{entries} updates in the publish log."
         )
 
     def ensure_images(self) -> dict:
@@ -157,28 +189,29 @@ class Command(BaseCommand):
         self.say(f"Drew {drawn} demo image(s) in the collection {COLLECTION_NAME!r}.")
         return images
 
-    def demo_posts(self, images: dict) -> list:
-        """Return the demo posts newest first, spread over the last hours."""
+    def demo_posts(self, blog: Blog, images: dict) -> list:
+        """Return the blog's posts oldest first, spread back from a few minutes ago."""
         newest = timezone.now() - timedelta(minutes=5)
         posts = []
-        for age, (text, image_key) in enumerate(reversed(POSTS)):
-            number = len(POSTS) - age
-            post = construct_live_post_block(f"demo-{number:02}", newest - age * POST_SPACING)
+        for number, (text, image_key) in enumerate(blog.posts, start=1):
+            created = newest - (len(blog.posts) - number) * blog.spacing
+            post = construct_live_post_block(f"demo-{number:02}", created)
             add_block_to_live_post("text", construct_text_block(f"<p>{text}</p>"), post)
             if image_key:
                 add_block_to_live_post("image", construct_image_block(images[image_key]), post)
-            posts.append(("live_post", post))
+            posts.append(post)
         return posts
 
-    def ensure_admin(self) -> None:
-        """Create the superuser ``admin``, or reset its password and rights."""
+    def ensure_admin(self):
+        """Create the superuser ``admin``, or reset its password and rights; return it."""
         user, created = get_user_model().objects.get_or_create(username=ADMIN_USERNAME)
         ready = user.is_active and user.is_staff and user.is_superuser
         if not created and ready and user.check_password(ADMIN_PASSWORD):
             self.say(f"Superuser {ADMIN_USERNAME!r} exists: unchanged.")
-            return
+            return user
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(ADMIN_PASSWORD)
         user.save()
         action = "Created" if created else "Reset"
         self.say(f"{action} the superuser {ADMIN_USERNAME!r} (password {ADMIN_PASSWORD!r}).")
+        return user

@@ -1,0 +1,154 @@
+"""Readers served by nginx with Nchan: two nginx servers on one Redis, daphne behind them."""
+
+import json
+import time
+import urllib.request
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client, override_settings
+from wagtail.models import PageViewRestriction
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+
+from tests.posts import post_value
+from tests.services import free_port
+from wagtail_live_admin.models import PublishLogEntry
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+Status = PublishLogEntry.Status
+
+
+def subscribe(nginx, channel_id="match-day.1", *, origin=None):
+    """Open a reader's websocket on ``nginx``, from a page of that server (or ``origin``)."""
+    return connect(
+        f"{nginx.ws_url}/ws/channel/{channel_id}/", origin=origin or nginx.url, open_timeout=10
+    )
+
+
+def refusal(nginx, channel_id="match-day.1", **kwargs) -> int:
+    """Return the HTTP status nginx answers a reader's handshake with."""
+    with pytest.raises(InvalidStatus) as refused:
+        subscribe(nginx, channel_id, **kwargs).close()
+    return refused.value.response.status_code
+
+
+def receive_frame(socket, timeout=5):
+    return json.loads(socket.recv(timeout=timeout))
+
+
+def add_post(page, text, message_id):
+    page.refresh_from_db()
+    page.add_live_post(post_value(text, message_id=message_id))
+    return PublishLogEntry.objects.filter(channel_id=page.channel_id).latest("seq")
+
+
+def test_a_reader_on_one_nginx_gets_a_publish_made_through_the_other(nchan, live_page):
+    with subscribe(nchan.b) as reader:
+        entry = add_post(live_page, "Kick-off", "m1")
+        frame = receive_frame(reader)
+    assert frame["seq"] == entry.seq == 1
+    assert frame["channel_id"] == "match-day.1"
+    [render] = frame["renders"].values()
+    assert "Kick-off" in render["content"]
+    entry.refresh_from_db()
+    # Counted through nginx A, which shares the reader of nginx B through Redis.
+    assert entry.status == Status.SENT and entry.subscribers == 1
+
+
+def test_readers_on_both_servers_get_the_same_frames_in_order(nchan, live_page):
+    with subscribe(nchan.a) as on_a, subscribe(nchan.b) as on_b:
+        for n in range(1, 4):
+            add_post(live_page, f"Update {n}", f"m{n}")
+        for reader in (on_a, on_b):
+            assert [receive_frame(reader)["seq"] for _ in range(3)] == [1, 2, 3]
+
+
+def test_an_unknown_channel_is_refused_with_404(nchan, live_page):
+    assert refusal(nchan.b, "no-such-channel") == 404
+
+
+def test_a_page_that_is_not_live_is_refused_with_404(nchan, live_page):
+    live_page.unpublish()
+    assert refusal(nchan.b) == 404
+
+
+def test_a_private_page_is_refused_with_403(nchan, live_page):
+    PageViewRestriction.objects.create(page=live_page, restriction_type="login")
+    assert refusal(nchan.b) == 403
+
+
+def test_a_private_page_admits_a_reader_who_may_view_it(nchan, live_page):
+    PageViewRestriction.objects.create(page=live_page, restriction_type="login")
+    user = get_user_model().objects.create_user("reader", password="pw")
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    with connect(
+        f"{nchan.b.ws_url}/ws/channel/match-day.1/",
+        origin=nchan.b.url,
+        additional_headers={"Cookie": cookie},
+        open_timeout=10,
+    ) as reader:
+        add_post(live_page, "Members only", "m1")
+        assert receive_frame(reader)["seq"] == 1
+
+
+def test_another_sites_page_is_refused_with_403(nchan, live_page):
+    assert refusal(nchan.b, origin="http://evil.example") == 403
+
+
+def test_making_the_page_private_closes_its_readers_and_refuses_them_again(nchan, live_page):
+    with subscribe(nchan.b) as reader:
+        PageViewRestriction.objects.create(page=live_page, restriction_type="login")
+        with pytest.raises(ConnectionClosed):
+            reader.recv(timeout=5)
+    assert refusal(nchan.b) == 403
+
+
+def counts_until(admin_client, total: int, timeout=5.0) -> list[int]:
+    """The admin's totals, polled until ``total`` shows (Nchan counts in Redis, as it goes)."""
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline and (not seen or seen[-1] != total):
+        seen.append(admin_client.get("/admin/live/counts/").json()["total"])
+        time.sleep(0.1)
+    return seen
+
+
+def test_the_dashboard_counts_readers_of_every_nginx(nchan, live_page, admin_client):
+    with subscribe(nchan.a), subscribe(nchan.b), subscribe(nchan.b):
+        seen = counts_until(admin_client, 3)
+        assert seen[-1] == 3, seen
+        [channel] = admin_client.get("/admin/live/counts/").json()["channels"]
+        dashboard = admin_client.get("/admin/live/results/").content.decode()
+    assert channel["channel_id"] == "match-day.1" and channel["subscribers"] == 3
+    assert 'data-live-subscribers="match-day.1">3<' in dashboard
+    # The readers left: nobody is counted any longer.
+    seen = counts_until(admin_client, 0)
+    assert seen[-1] == 0, seen
+
+
+def test_a_re_push_from_the_admin_reaches_a_reader(nchan, live_page, admin_client):
+    down = {"PUBLISH_URL": f"http://127.0.0.1:{free_port()}/live-publish/{{channel}}/"}
+    with override_settings(WAGTAIL_LIVE_NCHAN=down):
+        failed = add_post(live_page, "Goal!", "m1")
+    failed.refresh_from_db()
+    assert failed.status == Status.FAILED and "URLError" in failed.error
+    with subscribe(nchan.b) as reader:
+        response = admin_client.post(f"/admin/live/log/{failed.pk}/republish/")
+        assert response.status_code in (200, 302)
+        frame = receive_frame(reader)
+    assert frame["seq"] == failed.seq + 1
+    assert "Goal!" in next(iter(frame["renders"].values()))["content"]
+    assert failed.republishes.get().status == Status.SENT
+
+
+def test_catch_up_through_nginx_serves_what_a_reader_missed(nchan, live_page):
+    add_post(live_page, "Before you came", "m1")
+    with urllib.request.urlopen(f"{nchan.b.url}/live/match-day.1/updates/?since=0") as response:
+        body = json.loads(response.read())
+    assert [frame["seq"] for frame in body["frames"]] == [1]

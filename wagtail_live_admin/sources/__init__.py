@@ -1,0 +1,1 @@
+"""Where posts come from: JSON API integrations (tokens) and which sources feed each channel."""
