@@ -100,6 +100,8 @@ def pages(marathon) -> dict[str, tuple]:
         "republish": ("get", f"/admin/live/log/{failed.pk}/republish/", {}, {}),
         "republish failed": ("get", "/admin/live/log/republish-failed/", {}, {}),
         "resync": ("get", f"{channel}/resync/", {}, {}),
+        "api tokens": ("get", "/admin/live/api-tokens/", {}, {}),
+        "new api token": ("get", "/admin/live/api-tokens/new/", {}, {}),
         "home panel": ("get", "/admin/", {}, {}),
         "page editor panel": ("get", f"/admin/pages/{page.pk}/edit/", {}, {}),
         # Last: a re-publish changes the log. The row, and its refusal of a second one.
