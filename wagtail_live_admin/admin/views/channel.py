@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseStopPolling
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import HeaderButton
 
 from ...conf import get_setting
 from ...delivery.models import PublishLogEntry
@@ -15,7 +16,7 @@ from ...live.pages import get_live_page, live_channels
 from ...realtime.presence import counts_or_none
 from ..chart import Chart
 from ..feeds import channel_feeds
-from ..permissions import can_compose, can_view_live
+from ..permissions import can_compose, can_republish, can_view_live
 from ..stats import channel_stats, trend_window
 from .base import LiveViewMixin, forbidden, log_url
 from .composer import composer_context
@@ -52,8 +53,12 @@ class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return self.page.get_admin_display_title() if self.page else self.channel_id
 
-    def get_page_subtitle(self):
-        return self.channel_id
+    def get_header_buttons(self):
+        buttons = super().get_header_buttons()
+        if self.page is not None and can_republish(self.request.user):
+            url = reverse("live_admin:resync", args=[self.channel_id])
+            buttons.append(HeaderButton(_("Re-sync channel"), url=url, icon_name="rotate"))
+        return buttons
 
     def get_breadcrumbs_items(self):
         return self.live_breadcrumbs({"url": "", "label": self.get_header_title()})
