@@ -40,3 +40,16 @@ def test_republishers_may_resync_from_the_channel_page(channel_page, live_page):
     resync = f'href="/admin/live/channels/{live_page.channel_id}/resync/"'
     assert resync not in channel_page(VIEWER)
     assert resync in channel_page(REPUBLISHER)
+
+
+def test_the_chart_has_a_time_axis_and_no_data_before_the_first_count(
+    channel_page, watch, live_page
+):
+    watch(live_page.channel_id, 2)  # counted now; never before
+    html = channel_page(VIEWER)
+    axis = re.search(r'<div class="live-chart-axis"[^>]*>(.*?)</div>', html, re.S).group(1)
+    labels = re.findall(r"<span>(.*?)</span>", axis)
+    assert labels[0].endswith(" ago") and labels[-1] == "now" and len(labels) == 5
+    assert "data-live-no-data" in html and "The shaded part has no data" in html
+    cells = re.findall(r"<tr><td>\d+</td><td>(.*?)</td></tr>", html)
+    assert cells[0] == "no data" and cells[-1] == "2"  # not "0 readers" before any count

@@ -24,6 +24,20 @@ from .composer import composer_context
 CHART_BUCKETS = 96
 
 
+def time_axis(window_hours: float, ticks: int = 5) -> list[str]:
+    """Labels under the chart, oldest first, evenly spaced: "24 h ago" ... "now"."""
+    labels = []
+    for tick in range(ticks - 1, -1, -1):
+        hours = window_hours * tick / (ticks - 1)
+        if tick == 0:
+            labels.append(_("now"))
+        elif window_hours >= 4:
+            labels.append(_("%(hours)s h ago") % {"hours": f"{hours:g}"})
+        else:
+            labels.append(_("%(minutes)s min ago") % {"minutes": round(hours * 60)})
+    return labels
+
+
 class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
     """The channel's page: who watches, its updates, and the composer.
 
@@ -73,11 +87,16 @@ class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
         window_hours = trend_window().total_seconds() / 3600
         return super().get_context_data(
             stats=stats,
-            chart=Chart(stats.trend, width=720, height=160),
+            chart=Chart(stats.trend, width=720, height=160, start=stats.trend_start),
             window_hours=window_hours,
-            # The chart as text: each span's start in minutes before now, oldest first.
+            axis=time_axis(window_hours),
+            # The chart as text: each span's start in minutes before now, oldest first;
+            # None before the first sample (no data, which is not 0 readers).
             trend_rows=[
-                (round((CHART_BUCKETS - index) * window_hours * 60 / CHART_BUCKETS), value)
+                (
+                    round((CHART_BUCKETS - index) * window_hours * 60 / CHART_BUCKETS),
+                    value if index >= stats.trend_start else None,
+                )
                 for index, value in enumerate(stats.trend)
             ],
             recent_entries=PublishLogEntry.objects.filter(channel_id=self.channel_id)
