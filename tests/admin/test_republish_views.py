@@ -313,7 +313,7 @@ def test_a_hostile_post_reaches_the_admin_only_as_an_inert_srcdoc(
             # the script that reports its height, by hash: not the post's.
             assert attrs["sandbox"] == "allow-scripts"
             assert "window.__pwned = 1" in attrs["srcdoc"]  # the post, as text of the document
-            assert "script-src 'sha256-" in attrs["srcdoc"]
+            assert "script-src &#x27;sha256-" in attrs["srcdoc"]  # escaped in the document
             assert "unsafe-inline" not in attrs["srcdoc"]
 
 
