@@ -53,3 +53,9 @@ def test_the_chart_has_a_time_axis_and_no_data_before_the_first_count(
     assert "data-live-no-data" in html and "The shaded part has no data" in html
     cells = re.findall(r"<tr><td>\d+</td><td>(.*?)</td></tr>", html)
     assert cells[0] == "no data" and cells[-1] == "2"  # not "0 readers" before any count
+
+
+@pytest.mark.parametrize(("window", "heading"), [(3600, "last 1 hour<"), (7200, "last 2 hours<")])
+def test_the_chart_heading_counts_its_hours(channel_page, settings, window, heading):
+    settings.WAGTAIL_LIVE_PRESENCE_TREND_WINDOW = window
+    assert f"Subscribers, {heading}" in channel_page(VIEWER)

@@ -89,6 +89,8 @@ class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
             stats=stats,
             chart=Chart(stats.trend, width=720, height=160, start=stats.trend_start),
             window_hours=window_hours,
+            # ngettext counts whole numbers: a fraction of an hour is plural ("0.5 hours").
+            window_count=int(window_hours) if window_hours.is_integer() else 2,
             axis=time_axis(window_hours),
             # The chart as text: each span's start in minutes before now, oldest first;
             # None before the first sample (no data, which is not 0 readers).
