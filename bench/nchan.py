@@ -72,6 +72,8 @@ class NchanProcesses:
 
     def remove_logs(self) -> None:
         Path(self.django.log.name).unlink(missing_ok=True)
+        for nginx in self.nginx:
+            nginx.remove_files()
 
     def cpu(self) -> float:
         from bench.fanout import cpu_seconds  # bench.fanout imports this module

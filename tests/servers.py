@@ -269,6 +269,10 @@ class NginxServer(Local):
         self.stop()
         raise RuntimeError(f"nginx did not answer on port {self.port}:\n{self.output()}")
 
+    def remove_files(self) -> None:
+        """Remove the configuration, logs and pid file (once stopped)."""
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
     def nchan_ready(self) -> bool:
         """Whether Nchan answers for channels: 503 until it has connected to Redis."""
         if not port_open("127.0.0.1", self.port, timeout=0.2):

@@ -152,6 +152,10 @@ if os.environ.get("WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"):
 if os.environ.get("WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL"):
     WAGTAIL_LIVE_PUBLISHER = "wagtail_live_admin.publishers.nchan.NchanPublisher"
     WAGTAIL_LIVE_NCHAN = {"PUBLISH_URL": os.environ["WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL"]}
+# ... with readers' pages connecting to nginx on another host (tests/publishers/).
+if os.environ.get("WAGTAIL_LIVE_TEST_WEBSOCKET_URL"):
+    WAGTAIL_LIVE_WEBSOCKET_URL = os.environ["WAGTAIL_LIVE_TEST_WEBSOCKET_URL"]
+    CSRF_TRUSTED_ORIGINS = [os.environ["WAGTAIL_LIVE_TEST_TRUSTED_ORIGIN"]]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -62,6 +62,10 @@ DEFAULTS: dict[str, Any] = {
     # Where NchanPublisher reaches nginx's Nchan publisher endpoint: {"PUBLISH_URL":
     # "http://127.0.0.1:8080/live-publish/{channel}/", "TIMEOUT": seconds}. None: not used.
     "NCHAN": None,
+    # Where readers' pages open their websocket: a URL with {channel} where the channel id
+    # goes ("wss://live.example.com/ws/channel/{channel}/"), for sockets served on another
+    # host. None: the route's path on the page's own host.
+    "WEBSOCKET_URL": None,
     # wagtail-live's settings, read only by wagtail_live_admin.utils. The live page model
     # (dotted path; None: the one concrete model that mixes in LivePageMixin) ...
     "PAGE_MODEL": None,

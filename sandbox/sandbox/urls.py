@@ -17,6 +17,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # The catch-up endpoint readers' pages call after a gap or a reconnect.
     path("", include("wagtail_live_admin.urls")),
+    # Posts from Slack, Telegram and the JSON API (tokens: Settings > Live API tokens).
+    path("", include("wagtail_live_admin.receivers.urls")),
 ]
 
 if settings.DEBUG:

@@ -14,12 +14,19 @@ NCHAN_PUBLISHER = "wagtail_live_admin.publishers.nchan.NchanPublisher"
 def nchan_servers(django_db_setup):
     """Two nginx servers sharing one Redis, both in front of one daphne, for a module's tests.
 
-    daphne publishes through nginx ``a``; readers may connect to either. Started once: the
+    daphne publishes through nginx ``a``; readers may connect to either, and pages it
+    serves itself (not through nginx) connect to ``b``. Started once: the
     servers keep no state a test leaves behind but Nchan's channels, whose readers close.
     """
     redis = RedisServer()
     a, b = NginxServer(redis_url=redis.url), NginxServer(redis_url=redis.url)
-    django = DaphneServer(env={"WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL": a.publish_url()})
+    django = DaphneServer()
+    django.env = {
+        "WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL": a.publish_url(),
+        # Pages daphne serves itself connect to nginx b, another origin (another port).
+        "WAGTAIL_LIVE_TEST_WEBSOCKET_URL": f"{b.ws_url}/ws/channel/{{channel}}/",
+        "WAGTAIL_LIVE_TEST_TRUSTED_ORIGIN": django.url,
+    }
     try:
         redis.start()
         django.start()
@@ -29,6 +36,8 @@ def nchan_servers(django_db_setup):
     finally:
         for server in (b, a, django, redis):
             server.stop()
+        for nginx in (a, b):
+            nginx.remove_files()
 
 
 @pytest.fixture

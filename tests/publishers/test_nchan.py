@@ -1,19 +1,25 @@
 """Readers served by nginx with Nchan: two nginx servers on one Redis, daphne behind them."""
 
 import json
+import os
+import subprocess
+import sys
 import time
 import urllib.request
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client, override_settings
 from wagtail.models import PageViewRestriction
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from tests.posts import post_value
+from tests.servers import ROOT
 from tests.services import free_port
 from wagtail_live_admin.models import PublishLogEntry
+from wagtail_live_admin.realtime import nchan as nchan_client
 
 pytestmark = [
     pytest.mark.server,
@@ -47,8 +53,20 @@ def add_post(page, text, message_id):
     return PublishLogEntry.objects.filter(channel_id=page.channel_id).latest("seq")
 
 
+def counted(channel_id: str, readers: int, timeout=5.0) -> int:
+    """Nchan's count of the channel's readers, once it is ``readers`` (or the timeout)."""
+    deadline = time.monotonic() + timeout
+    while (count := nchan_client.subscribers(channel_id)) != readers:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return count
+
+
 def test_a_reader_on_one_nginx_gets_a_publish_made_through_the_other(nchan, live_page):
     with subscribe(nchan.b) as reader:
+        # Nchan counts a new subscriber through Redis a moment after its handshake.
+        assert counted("match-day.1", 1) == 1
         entry = add_post(live_page, "Kick-off", "m1")
         frame = receive_frame(reader)
     assert frame["seq"] == entry.seq == 1
@@ -152,3 +170,49 @@ def test_catch_up_through_nginx_serves_what_a_reader_missed(nchan, live_page):
     with urllib.request.urlopen(f"{nchan.b.url}/live/match-day.1/updates/?since=0") as response:
         body = json.loads(response.read())
     assert [frame["seq"] for frame in body["frames"]] == [1]
+
+
+def test_a_frame_larger_than_nginxs_default_body_limit_reaches_a_reader(nchan, live_page):
+    # A re-sync of a long live blog sends all of its posts in one frame: well over 1 MB.
+    text = "Minute by minute. " * 100_000
+    with connect(
+        f"{nchan.b.ws_url}/ws/channel/match-day.1/", origin=nchan.b.url, max_size=None
+    ) as reader:
+        entry = add_post(live_page, text, "long")
+        frame = reader.recv(timeout=10)
+    entry.refresh_from_db()
+    assert entry.status == Status.SENT, entry.error
+    assert len(frame) > 1024 * 1024 and json.loads(frame)["seq"] == entry.seq
+
+
+def test_live_simulate_as_its_own_process_reaches_nginx_readers(nchan, live_page):
+    # No channel layer is shared (the tests' is in memory): Nchan is what processes share.
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        PYTHONPATH=str(ROOT),
+        WAGTAIL_LIVE_TEST_DB_NAME=str(connection.settings_dict["NAME"]),
+        WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL=nchan.a.publish_url(),
+    )
+    with subscribe(nchan.b) as reader:
+        result = subprocess.run(
+            [sys.executable, "-m", "django", "live_simulate", "--page", str(live_page.pk)]
+            + ["--count", "2", "--interval", "0"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert [receive_frame(reader)["seq"] for _ in range(2)] == [1, 2]
+
+
+def test_a_channel_id_beyond_ascii_is_one_channel_for_readers_and_publisher(nchan, make_live_page):
+    page = make_live_page(title="Café", channel_id="café.1")
+    # A browser sends the path's UTF-8 percent-encoded; nginx decodes it, as it does the
+    # publisher's URL, and passes the id to Django's admission as it is.
+    with subscribe(nchan.b, "caf%C3%A9.1") as reader:
+        entry = add_post(page, "Bonjour", "m1")
+        frame = receive_frame(reader)
+    assert frame["channel_id"] == "café.1" and frame["seq"] == entry.seq == 1

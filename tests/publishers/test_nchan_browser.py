@@ -43,7 +43,7 @@ def test_a_page_made_private_loses_its_nchan_socket_and_is_not_let_back(nchan, l
     in_thread(make_private, live_page.pk)
     reader.expect_status("reconnecting")
     # It tries again (nginx asks Django each time) and stays out.
-    for _ in range(100):
+    for _ in range(200):  # the first retry comes within the reconnect spread (3 s)
         if len(reader.websocket_urls) >= 3:
             break
         reader.page.wait_for_timeout(100)
@@ -52,3 +52,12 @@ def test_a_page_made_private_loses_its_nchan_socket_and_is_not_let_back(nchan, l
     in_thread(add_post, live_page.pk, "Members only")
     reader.page.wait_for_timeout(1_000)
     assert "Members only" not in reader.page.locator("#live-posts").inner_text()
+
+
+def test_a_page_served_elsewhere_opens_its_socket_on_nginx(nchan, live_page, chromium):
+    # The page comes from daphne itself; WAGTAIL_LIVE_WEBSOCKET_URL points it at nginx b.
+    reader = Reader(new_context(chromium), nchan.django.url + in_thread(page_path, live_page))
+    reader.expect_status("live")
+    assert reader.websocket_urls == [f"{nchan.b.ws_url}/ws/channel/match-day.1/"]
+    in_thread(add_post, live_page.pk, "Goal over the other host")
+    reader.page.get_by_text("Goal over the other host").wait_for()

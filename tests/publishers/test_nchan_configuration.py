@@ -14,6 +14,7 @@ from wagtail_live_admin.models import PublishLogEntry
 from wagtail_live_admin.realtime import nchan
 from wagtail_live_admin.realtime.presence import get_presence_class
 from wagtail_live_admin.realtime.presence.nchan import NchanPresence
+from wagtail_live_admin.templatetags.wagtail_live_admin_tags import live_websocket_path
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,13 @@ def test_with_nginx_down_the_counts_are_unknown_not_zero(nginx_down, live_page, 
     assert response.status_code == 503
     dashboard = admin_client.get("/admin/live/results/").content.decode()
     assert f'data-live-subscribers="{live_page.channel_id}"><span title="Unknown' in dashboard
+
+
+def test_pages_open_the_route_on_their_own_host_by_default(live_page):
+    assert live_websocket_path(live_page) == "/ws/channel/match-day.1/"
+
+
+@override_settings(WAGTAIL_LIVE_WEBSOCKET_URL="wss://live.example.com/ws/channel/{channel}/")
+def test_pages_open_the_websocket_url_on_another_host(make_live_page):
+    page = make_live_page(channel_id="café.1")
+    assert live_websocket_path(page) == "wss://live.example.com/ws/channel/caf%C3%A9.1/"

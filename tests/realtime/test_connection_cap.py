@@ -72,10 +72,11 @@ async def test_refused_sockets_count_until_they_disconnect(live_page, address):
 
 @override_settings(WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT=2)
 async def test_a_connect_that_fails_frees_its_place(live_page, address, monkeypatch, caplog):
-    def broken(channel_id, scope, page_id=None):
+    def broken(channel_id, user, session):
         raise RuntimeError("the database is down")
 
-    monkeypatch.setattr("wagtail_live_admin.realtime.consumers._admission", broken)
+    # A channel no process follows yet, so admission asks the database.
+    monkeypatch.setattr("wagtail_live_admin.realtime.consumers.judge", broken)
     communicator = WebsocketCommunicator(application, "/ws/channel/match-day.1/", HEADERS)
     communicator.scope["client"] = [address, 50000]
     connected, _ = await communicator.connect(timeout=5)

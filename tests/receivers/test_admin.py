@@ -120,3 +120,7 @@ def test_the_channel_page_lists_its_sources_and_when_each_last_posted(live_page)
     assert cells[0][-1] == "2" and cells[1][-1] == "1"
     assert "Never" in rows[2]
     assert "Telegram" not in sources
+    # Its integrations link to their tokens' page for those who may manage tokens only.
+    assert "/admin/live/api-tokens/" not in sources
+    admin_page = client_for(make_staff(SUPERUSER)).get("/admin/live/channels/match-day.1/").text
+    assert f'href="/admin/live/api-tokens/edit/{integration.pk}/"' in admin_page

@@ -1,5 +1,7 @@
 """The JSON API over HTTP to daphne: a post reaches a reader once; bad requests change nothing."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from tests.end_to_end.test_publish_to_reader import receive_frame, receives_nothing, subscribe
@@ -88,6 +90,7 @@ def test_bad_requests_get_a_clear_4xx_and_change_nothing(make_live_page, make_in
         ("a list", api(server, token, body=[good]), 400, "JSON object"),
         ("no text", api(server, token, body={"message_id": "m-1"}), 400, "'text'"),
         ("no message id", api(server, token, body={"text": "Goal"}), 400, "message_id"),
+        ("a / in the id", api(server, token, body={**good, "message_id": "a/b"}), 400, "'/'"),
         ("a number for text", api(server, token, body={"message_id": "m", "text": 3}), 400, "str"),
         ("unknown field", api(server, token, body={**good, "html": "<p>"}), 400, "'html'"),
         (
@@ -132,3 +135,18 @@ def test_a_token_for_a_channel_without_a_live_page_gets_404(make_integration, ho
     )
     assert reply.status == 404
     assert "not-yet" in reply.json()["error"]
+
+
+def test_the_same_message_sent_at_once_to_two_servers_makes_one_post(
+    live_page, make_integration, daphne
+):
+    # Two server processes on one database: only the page's row lock keeps them apart.
+    servers = [daphne(), daphne()]
+    _integration, token = make_integration()
+    body = {"message_id": "m-1", "text": "Kick-off!"}
+    with ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda i: api(servers[i % 2], token, body=body), range(8)))
+    assert sorted(reply.status for reply in replies) == [200] * 7 + [201]
+    assert len({reply.json()["post_id"] for reply in replies}) == 1
+    assert [post.value["message_id"] for post in posts(live_page)] == ["m-1"]
+    assert PublishLogEntry.objects.count() == 1

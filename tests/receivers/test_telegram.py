@@ -103,11 +103,16 @@ def test_an_album_of_photos_becomes_one_post_with_its_images(page, daphne, stand
         assert update({"update_id": 6, "message": second})(server).status == 200
         [render] = receive_frame(socket)["renders"].values()
         assert render["content"].count("<img") == 2
+        # Telegram sends the first photo's update again: the album keeps two photos.
+        assert update({"update_id": 5, "message": first})(server).status == 200
+        assert receives_nothing(socket)
     [item] = posts(page)
     assert [block["type"] for block in item["value"]["content"]] == ["text", "image", "image"]
-    # The largest size of each photo was asked for.
+    # The largest size of each photo was asked for, and downloaded once.
     asked = [path for path, _headers, _body in api.requests if "getFile" in path]
-    assert [path.rsplit("=", 1)[1] for path in asked] == ["p1", "p2"]
+    assert [path.rsplit("=", 1)[1] for path in asked] == ["p1", "p2", "p1"]
+    downloads = [path for path, _headers, _body in api.requests if path.startswith("/file/")]
+    assert downloads == [f"/file{BOT}/photos/p1.png", f"/file{BOT}/photos/p2.png"]
 
 
 def test_a_wrong_secret_and_malformed_bodies_get_a_4xx_and_change_nothing(page, server):

@@ -21,13 +21,11 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from ..live.models import CHANNEL_ID_PATTERN
 from ..sources.models import Integration
+from .permissions import can_manage_tokens
 from .views.base import forbidden
-
-permission_policy = ModelPermissionPolicy(Integration)
 
 
 class IntegrationForm(WagtailAdminModelForm):
@@ -90,7 +88,7 @@ class TokenActionView(View):
     action = ""  # "revoke" or "new_token"
 
     def dispatch(self, request, pk):
-        if not permission_policy.user_has_permission(request.user, "change"):
+        if not can_manage_tokens(request.user):
             return forbidden(request)
         self.integration = get_object_or_404(Integration, pk=pk)
         return super().dispatch(request, pk)

@@ -31,8 +31,8 @@ def publish_url(channel_id: str) -> str:
     return template.format(channel=quote(channel_id, safe=""))
 
 
-def _request(method: str, channel_id: str, body: bytes | None = None):
-    """Send ``method`` to the channel's publisher endpoint; return (status, channel info).
+def _request(method: str, channel_id: str, body: bytes | None = None) -> dict:
+    """Send ``method`` to the channel's publisher endpoint; return Nchan's channel info.
 
     Nchan answers 404 to GET and DELETE for a channel it does not have (no reader, no
     message): that is not an error. Any other failure raises.
@@ -45,23 +45,25 @@ def _request(method: str, channel_id: str, body: bytes | None = None):
     )
     try:
         with urllib.request.urlopen(request, timeout=nchan_setting("TIMEOUT")) as response:
-            return response.status, json.loads(response.read() or b"{}")
+            return json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         if error.code == 404 and method in {"GET", "DELETE"}:
-            return 404, {}
+            return {}
         raise
 
 
-def publish(channel_id: str, frame: str) -> int:
-    """Send ``frame`` (JSON text) to every reader of the channel; return how many had it then."""
-    _, info = _request("POST", channel_id, frame.encode())
-    return int(info.get("subscribers", 0))
+def publish(channel_id: str, frame: str) -> None:
+    """Send ``frame`` (JSON text) to every reader of the channel, on every nginx.
+
+    Nchan's answer counts the subscribers too, but a reader who has just subscribed
+    through another nginx may not be in it yet: ``subscribers`` asks afterwards.
+    """
+    _request("POST", channel_id, frame.encode())
 
 
 def subscribers(channel_id: str) -> int:
     """Return how many readers the channel has, on every nginx sharing its storage."""
-    _, info = _request("GET", channel_id)
-    return int(info.get("subscribers", 0))
+    return int(_request("GET", channel_id).get("subscribers", 0))
 
 
 def close_readers(channel_id: str) -> None:

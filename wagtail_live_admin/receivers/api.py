@@ -99,6 +99,9 @@ def _read_body(request, *, message_id: str | None) -> dict:
             )
     if not data.get("message_id", "").strip() or len(data["message_id"]) > 255:
         raise ApiError(_("'message_id' must be a non-empty string of at most 255 characters."), 400)
+    if "/" in data["message_id"]:
+        # It goes in the URL of the post's edits and deletions.
+        raise ApiError(_("'message_id' may not contain '/'."), 400)
     if message_id is not None and data["message_id"] != message_id:
         raise ApiError(_("The body's 'message_id' differs from the URL's."), 400)
     if not data.get("text", "").strip():

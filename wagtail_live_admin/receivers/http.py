@@ -6,6 +6,7 @@ No HTTP library to install: the receivers stay within the core dependencies.
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.parse
 import urllib.request
 

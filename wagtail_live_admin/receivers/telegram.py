@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
 
 from ..conf import get_setting
 from ..delivery.models import PublishLogEntry
@@ -21,7 +22,15 @@ from ..live import operations
 from ..live.blocks import LivePostBlock
 from ..live.locks import lock_page_row
 from . import http
-from .base import BaseMessageReceiver, WebhookReceiverMixin, is_embed
+from .base import (
+    CHANGED,
+    DUPLICATE,
+    IMAGE,
+    BaseMessageReceiver,
+    Receipt,
+    WebhookReceiverMixin,
+    is_embed,
+)
 
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post"]
 LINKS = ("url", "text_link")
@@ -131,8 +140,15 @@ class TelegramWebhookReceiver(TelegramWebhookMixin, BaseMessageReceiver):
         message_id = self.get_message_id_from_message(message=message)
         if page is None or page.get_live_post_index(message_id) is None:
             return self.add_message(message=message)
-        no_text = {"text": "", "entities": []}
-        post = self._post_value(message_id, no_text, self.get_message_files(message=message))
+        # Telegram sends an update again until it is answered: skip photos the post has.
+        files = [
+            item
+            for item in self.get_message_files(message=message)
+            if self.get_image_title(image=item) not in self._image_titles(page, message_id)
+        ]
+        if not files:
+            return Receipt(DUPLICATE)
+        post = self._post_value(message_id, {"text": "", "entities": []}, files)
         new_blocks = LivePostBlock().get_prep_value(post)["content"]
         with transaction.atomic():
             lock_page_row(type(page), page.pk)
@@ -143,6 +159,12 @@ class TelegramWebhookReceiver(TelegramWebhookMixin, BaseMessageReceiver):
                 page, message_id=message_id, content=[*content, *new_blocks], trigger=self.trigger
             )
             self.note_change(page)
+        return Receipt(CHANGED)
+
+    def _image_titles(self, page, message_id) -> set[str]:
+        item = page.live_posts.raw_data[page.get_live_post_index(message_id)]
+        ids = [block["value"] for block in item["value"]["content"] if block["type"] == IMAGE]
+        return set(get_image_model().objects.filter(pk__in=ids).values_list("title", flat=True))
 
     def handle_bot_command(self, message):
         """``/get_chat_id`` answers with the chat's id, the live page's channel ID."""

@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from ..delivery.snapshot import LiveState, current_state
 from ..live.blocks import render_live_post as _render_live_post
 from ..live.pins import pinned_post_ids
-from ..realtime.routing import websocket_path
+from ..realtime.routing import websocket_url
 
 register = template.Library()
 
@@ -34,8 +34,11 @@ def live_state(context, page) -> LiveState:
 
 @register.simple_tag
 def live_websocket_path(page) -> str:
-    """Return the websocket path of the page's channel ("" when it has none yet)."""
-    return websocket_path(page.channel_id) if page.channel_id else ""
+    """Return the websocket the page's readers open: a path, or a URL on another host.
+
+    "" when the page has no channel id yet. ``WAGTAIL_LIVE_WEBSOCKET_URL`` names the URL.
+    """
+    return websocket_url(page.channel_id) if page.channel_id else ""
 
 
 @register.simple_tag

@@ -3,7 +3,8 @@
  *
  * No build step and no globals. Configuration comes from the data- attributes
  * that templates/wagtail_live_admin/live_posts.html writes:
- *   [data-live-page]        data-live-ws-path: the websocket path of the channel
+ *   [data-live-page]        data-live-ws-path: the websocket path of the channel, or a
+ *                           whole ws:// or wss:// URL (a socket on another host)
  *                           data-live-updates-url: the catch-up endpoint ("" for none)
  *                           data-live-seq: the seq the rendered posts stand at
  *   #live-posts             the posts: pinned ones (data-pinned) first, newest first
@@ -165,8 +166,10 @@
       setStatus(failures ? "reconnecting" : "connecting");
       const failuresBefore = failures;
       // The page's own scheme decides: https pages need wss (wagtail-live#143).
+      // A whole ws(s):// URL is a socket on another host (WAGTAIL_LIVE_WEBSOCKET_URL).
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-      const socket = new WebSocket(`${scheme}//${window.location.host}${path}`);
+      const url = /^wss?:\/\//.test(path) ? path : `${scheme}//${window.location.host}${path}`;
+      const socket = new WebSocket(url);
       socket.addEventListener("open", () => {
         failures = 0;
         setStatus("live");

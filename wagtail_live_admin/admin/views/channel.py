@@ -16,7 +16,7 @@ from ...live.pages import get_live_page, live_channels
 from ...realtime.presence import counts_or_none
 from ..chart import Chart
 from ..feeds import channel_feeds
-from ..permissions import can_compose, can_republish, can_view_live
+from ..permissions import can_compose, can_manage_tokens, can_republish, can_view_live
 from ..stats import channel_stats, trend_window
 from .base import LiveViewMixin, forbidden, log_url
 from .composer import composer_context
@@ -106,6 +106,7 @@ class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
             .only("pk", "channel_id", "seq", "status", "trigger", "created_at", "error")[:10],
             log_url=log_url(self.channel_id),
             feeds=channel_feeds(self.channel_id),
+            can_manage_tokens=can_manage_tokens(self.request.user),
             watching_url=reverse("live_admin:watching", args=[self.channel_id]),
             poll_interval=get_setting("DASHBOARD_POLL_INTERVAL"),
             **kwargs,
