@@ -26,7 +26,7 @@ POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5
 PAGES = 1000
 ENTRY_SIZES = (10_000, 1_000_000)
 PAGE_COUNTS = (10, 1000)
-REPEATS = 7
+REPEATS = 9
 BATCH = 5000
 # Bump when the data the bench makes changes: a database built otherwise is rebuilt.
 DATA_VERSION = 1
@@ -144,7 +144,7 @@ def set_live_pages(count: int) -> None:
     LiveBlogPage.objects.filter(~Q(pk__in=ids)).update(live=False)
 
 
-def time_view(client, url: str) -> tuple[float, int]:
+def time_view(client, url: str) -> tuple[float, float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -157,11 +157,14 @@ def time_view(client, url: str) -> tuple[float, int]:
             samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured)
-    return statistics.median(samples), queries
+    # The fastest request too: on a machine shared with other work, it is the closest
+    # to the view's own cost, where the median carries the neighbours' load.
+    return statistics.median(samples), min(samples), queries
 
 
 def measure(entries: int) -> list[dict]:
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.test import Client
 
     from wagtail_live_admin.realtime.presence import get_presence
@@ -169,6 +172,9 @@ def measure(entries: int) -> list[dict]:
     if not is_built(entries):
         print(f"  building {entries:,} log entries (once)", file=sys.stderr, flush=True)
         build(entries)
+    else:
+        # Data built by an older checkout: its schema follows this one's migrations.
+        call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_superuser": True, "is_staff": True}
     )
@@ -178,7 +184,7 @@ def measure(entries: int) -> list[dict]:
     for pages in PAGE_COUNTS:
         set_live_pages(pages)
         for view, url in VIEWS.items():
-            server_ms, queries = time_view(client, url)
+            server_ms, fastest_ms, queries = time_view(client, url)
             rows.append(
                 {
                     "view": view,
@@ -186,6 +192,7 @@ def measure(entries: int) -> list[dict]:
                     "live_pages": pages,
                     "log_entries": entries,
                     "server_ms": round(server_ms, 1),
+                    "fastest_ms": round(fastest_ms, 1),
                     "queries": queries,
                     "presence": type(get_presence()).__name__,
                 }
@@ -233,6 +240,8 @@ def run(*, redis_url: str, quick: bool = False) -> list[dict]:
     smallest = {
         row["view"]: row for row in rows if row["live_pages"] == 10 and row["log_entries"] == 10_000
     }
+    # The target: at 1,000 live pages at most 1.5x the same view at 10, for each log size.
+    few_pages = {(row["view"], row["log_entries"]): row for row in rows if row["live_pages"] == 10}
     print(
         table(
             "Dashboard and publish log: server time (median ms) and queries, PostgreSQL",
@@ -241,8 +250,10 @@ def run(*, redis_url: str, quick: bool = False) -> list[dict]:
                 "live pages",
                 "log entries",
                 "server ms",
+                "fastest ms",
                 "queries",
                 "time / 10 pages, 10,000 entries",
+                "fastest / 10 pages, same entries",
             ],
             [
                 [
@@ -250,8 +261,13 @@ def run(*, redis_url: str, quick: bool = False) -> list[dict]:
                     f"{row['live_pages']:,}",
                     f"{row['log_entries']:,}",
                     row["server_ms"],
+                    row["fastest_ms"],
                     row["queries"],
                     ratio(row["server_ms"], smallest.get(row["view"], {}).get("server_ms")),
+                    ratio(
+                        row["fastest_ms"],
+                        few_pages.get((row["view"], row["log_entries"]), {}).get("fastest_ms"),
+                    ),
                 ]
                 for row in rows
             ],

@@ -113,6 +113,9 @@ STATICFILES_DIRS = [REPO_ROOT / "static"]
 STATIC_ROOT = BASE_DIR / "static-collected"
 WHITENOISE_USE_FINDERS = True
 
+# The admin's post previews load the site's stylesheet: a preview looks as readers see it.
+WAGTAIL_LIVE_PREVIEW_STYLESHEETS = ["liveblog/site.css", "wagtail_live_admin/css/live.css"]
+
 MEDIA_URL = "/media/"
 # The demo images land here; tests point it at a temporary folder.
 MEDIA_ROOT = Path(os.environ.get("SANDBOX_MEDIA_ROOT", BASE_DIR / "media"))

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from wagtail_live_admin.admin.chart import Chart, bucket_samples
+from wagtail_live_admin.admin.chart import Chart, bucket_samples, first_bucket
 
 SINCE = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 UNTIL = SINCE + timedelta(hours=1)  # six buckets of ten minutes
@@ -111,3 +111,17 @@ def test_chart_peak_is_the_highest_value():
 
 def test_chart_peak_of_empty_chart_is_zero():
     assert Chart([], width=96, height=24).peak == 0
+
+
+def test_first_bucket_is_the_span_of_the_earliest_sample():
+    assert first_bucket([(at(25), 7), (at(45), 1)], since=SINCE, until=UNTIL, buckets=6) == 2
+
+
+def test_first_bucket_without_samples_is_past_the_last():
+    assert first_bucket([], since=SINCE, until=UNTIL, buckets=6) == 6
+
+
+def test_chart_draws_no_line_before_its_start():
+    chart = Chart([0, 0, 4, 2], width=90, height=30, start=2)
+    assert [x for x, _ in points(chart)] == [60.0, 90.0]
+    assert chart.no_data_width == 60.0

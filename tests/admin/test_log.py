@@ -91,6 +91,25 @@ def test_filters_by_channel_status_trigger_and_date(viewer_client, make_live_pag
     assert viewer_client.get(RESULTS_URL, {"status": "lost"}).status_code == 200
 
 
+def test_the_channel_filter_offers_every_channel_and_keeps_the_chosen_one(viewer_client, db):
+    for channel_id in ("b-two", "a-one", "c-three"):
+        log_entry(channel_id)
+    html = viewer_client.get(LOG_URL, {"channel_id": "b-two"}).content.decode()
+    select = html[html.index('<select name="channel_id"') :]
+    select = select[: select.index("</select>")]
+    assert select.count("<option") == 4  # "All" and each channel once, in order
+    assert select.index('"a-one"') < select.index('"b-two"') < select.index('"c-three"')
+    assert '<option value="b-two" selected>b-two</option>' in select
+    assert select.count(" selected") == 1
+
+
+def test_one_channels_log_lists_its_updates_newest_first(viewer_client, live_page):
+    entries = [log_entry(page=live_page) for _ in range(3)]
+    html = viewer_client.get(LOG_URL, {"channel_id": live_page.channel_id}).content.decode()
+    positions = [html.index(f"/admin/live/log/{entry.pk}/") for entry in entries]
+    assert positions == sorted(positions, reverse=True)
+
+
 def test_the_log_is_paginated(viewer_client, live_page):
     entries = [log_entry(page=live_page) for _ in range(51)]
     first_page = viewer_client.get(LOG_URL).content.decode()

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from wagtail.users.models import UserProfile
 
-from tests.staff import REPUBLISHER, SUPERUSER, VIEWER, make_staff
+from tests.staff import SUPERUSER, make_staff
 from tests.updates import add_post, hide_post
 
 
@@ -27,12 +27,6 @@ def german(db):
 @pytest.fixture
 def english(db):
     return client_in("en")
-
-
-@pytest.fixture
-def clients_at_every_level(db):
-    """German clients of users who may view, re-push, or only edit pages."""
-    return {level: client_in("de", level) for level in (VIEWER, REPUBLISHER, "editor")}
 
 
 @pytest.fixture

@@ -100,6 +100,8 @@ def pages(marathon) -> dict[str, tuple]:
         "republish": ("get", f"/admin/live/log/{failed.pk}/republish/", {}, {}),
         "republish failed": ("get", "/admin/live/log/republish-failed/", {}, {}),
         "resync": ("get", f"{channel}/resync/", {}, {}),
+        "api tokens": ("get", "/admin/live/api-tokens/", {}, {}),
+        "new api token": ("get", "/admin/live/api-tokens/new/", {}, {}),
         "home panel": ("get", "/admin/", {}, {}),
         "page editor panel": ("get", f"/admin/pages/{page.pk}/edit/", {}, {}),
         # Last: a re-publish changes the log. The row, and its refusal of a second one.
@@ -145,6 +147,9 @@ def test_no_page_shows_english_that_no_catalog_holds(marathon, german, english):
     page = marathon["page"]
     data = {page.title, page.channel_id, marathon["failed"].error, "Root"}
     data |= {f"{page.channel_id} #{seq}" for seq in range(1, 4)}
+    page.refresh_from_db()
+    data |= {item["id"] for item in page.live_posts.raw_data}
+    data |= {"“Startschuss gefallen”", "“Erste Zwischenzeit”"}
     data |= {message.msgid for message in read_po(PO) if [message.msgid] == message.msgstr}
     # Wagtail's own admin, around our pages: what it leaves untranslated, and its home page.
     for url in (

@@ -24,6 +24,20 @@ def bucket_samples(
     return values
 
 
+def first_bucket(
+    samples: list[tuple[datetime, int]], *, since: datetime, until: datetime, buckets: int
+) -> int:
+    """The index of the first span with a sample: those before it have no data.
+
+    ``buckets`` where no sample falls between ``since`` and ``until``.
+    """
+    inside = [at for at, _ in samples if since <= at <= until]
+    if not inside:
+        return buckets
+    span = (until - since).total_seconds() / buckets
+    return min(int((min(inside) - since).total_seconds() // span), buckets - 1)
+
+
 @dataclass(frozen=True)
 class Chart:
     """The geometry of a line chart of ``values`` in a ``width`` x ``height`` box."""
@@ -31,6 +45,7 @@ class Chart:
     values: list[int]
     width: int
     height: int
+    start: int = 0  # the values before it have no data: no line is drawn there
 
     @property
     def peak(self) -> int:
@@ -46,4 +61,12 @@ class Chart:
         return " ".join(
             f"{index * step:.1f},{self.height - 1 - value * scale:.1f}"
             for index, value in enumerate(self.values)
+            if index >= self.start
         )
+
+    @property
+    def no_data_width(self) -> float:
+        """How far from the left the spans without data reach."""
+        if self.start <= 0 or not self.values:
+            return 0.0
+        return min(self.start / max(len(self.values) - 1, 1), 1.0) * self.width

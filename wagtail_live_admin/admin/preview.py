@@ -4,18 +4,22 @@ A post's HTML comes from editors, and from source apps through receivers: it is
 untrusted. It is shown only inside ``<iframe sandbox srcdoc>``, never in the
 admin's own DOM (where htmx would also act on its ``hx-*`` attributes):
 
-- ``sandbox`` without ``allow-scripts``: no script runs, no event handler fires;
-- without ``allow-same-origin``: the document has an opaque origin, so it reaches
-  neither the admin's cookies and storage nor its DOM;
-- a Content-Security-Policy in the document lets it load only the preview's
-  stylesheets and images of the site's media storage: nothing else leaves the
-  frame (no tracking pixel, no request to the admin, no embed).
+- ``sandbox="allow-scripts"`` without ``allow-same-origin``: the document has an
+  opaque origin, so it reaches neither the admin's cookies and storage nor its DOM;
+- a Content-Security-Policy in the document lets one script run, ours, by its hash:
+  it tells the admin the document's height (``postMessage``), so the frame fits its
+  post. No script of the post runs and no event handler fires;
+- the same policy lets it load only the preview's stylesheets and images of the
+  site's media storage: nothing else leaves the frame (no tracking pixel, no request
+  to the admin, no embed).
 
 The document is escaped here, once, into the ``srcdoc`` attribute's value.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
@@ -26,6 +30,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from ..conf import get_setting
+
+# The one script a preview runs: it reports the document's height to the admin
+# (static/wagtail_live_admin/js/preview.js sizes the frame), now and on each change.
+HEIGHT_SCRIPT = (
+    "new ResizeObserver(function () {"
+    ' parent.postMessage({"livePreviewHeight": document.documentElement.scrollHeight}, "*");'
+    " }).observe(document.documentElement);"
+)
+HEIGHT_SCRIPT_HASH = base64.b64encode(hashlib.sha256(HEIGHT_SCRIPT.encode()).digest()).decode()
 
 
 @dataclass
@@ -58,8 +71,8 @@ def content_security_policy(request) -> str:
     media = _media_url(request)
     images = _csp_source(media) if media else "'none'"
     return (
-        f"default-src 'none'; style-src {styles}; img-src {images}; "
-        "base-uri 'none'; form-action 'none'"
+        f"default-src 'none'; script-src 'sha256-{HEIGHT_SCRIPT_HASH}'; style-src {styles}; "
+        f"img-src {images}; base-uri 'none'; form-action 'none'"
     )
 
 
@@ -69,6 +82,7 @@ def post_previews(renders: dict, request) -> list[PostPreview]:
         "csp": content_security_policy(request),
         "stylesheets": stylesheet_urls(request),
         "language_code": get_language(),
+        "height_script": HEIGHT_SCRIPT,
     }
     previews = []
     for post_id, render in renders.items():

@@ -18,7 +18,7 @@ from ..conf import get_setting
 from ..delivery.models import ChannelSequence, PublishLogEntry
 from ..delivery.republish import outstanding_failures
 from ..realtime.presence import counts_or_none, trend_or_none
-from .chart import bucket_samples
+from .chart import bucket_samples, first_bucket
 from .recovery import is_recovered, readers_at
 
 DAY = timedelta(hours=24)
@@ -31,6 +31,7 @@ class ChannelStats:
     subscribers: int | None = 0
     peak: int | None = 0  # the most subscribers in the last 24 h (or the trend window if shorter)
     trend: list[int] = field(default_factory=list)  # SPARKLINE_BUCKETS values, oldest first
+    trend_start: int = 0  # the trend's spans before this one have no sample: no data
     last_entry: PublishLogEntry | None = None
     failures: int = 0  # updates of the last 24 h that failed and no re-push has fixed
     recovered: int = 0  # ... of which every reader got by catching up (admin/recovery.py)
@@ -93,6 +94,7 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
             subscribers=now_count,
             peak=max(recent) if recent or now_count is not None else None,
             trend=bucket_samples(samples, since=since, until=now, buckets=buckets),
+            trend_start=first_bucket(samples, since=since, until=now, buckets=buckets),
             last_entry=last_entry,
             failures=sum(1 for row in failed if row[0] == channel_id) - len(recovered),
             recovered=len(recovered),

@@ -135,9 +135,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     self._release()
                     code = CLOSE_GOING_AWAY
         except fanout.LayerUnavailable:
-            # Logged once per outage by fanout, not once per reader: live.js tries again.
+            # Logged once per outage by fanout, not once per reader. The handshake fails:
+            # the page shows "reconnecting" and backs off until the layer answers, then
+            # catches up (accepted, it would pass for live and poll the catch-up endpoint).
             self._release()
-            code = CLOSE_LAYER_LOST
+            self._uncount()
+            await self.close()
+            return
         except Exception:
             logger.exception("Could not admit a live socket on channel %r.", self.channel_id)
             self._release()

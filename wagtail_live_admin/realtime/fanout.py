@@ -44,7 +44,7 @@ _unreachable: weakref.WeakSet = weakref.WeakSet()
 
 
 class LayerUnavailable(Exception):
-    """The channel layer did not answer (logged once per outage): close the reader with 4503."""
+    """The channel layer did not answer (logged once per outage): turn the reader away."""
 
 
 def _layer_failed(layer, exc: Exception) -> None:
@@ -52,7 +52,8 @@ def _layer_failed(layer, exc: Exception) -> None:
         _unreachable.add(layer)
         logger.warning(
             "The channel layer is unreachable (%s: %s): live readers in this process are "
-            "closed with %s, and reconnect and catch up once it answers.",
+            "closed with %s and new ones turned away; they reconnect and catch up once it "
+            "answers.",
             type(exc).__name__,
             exc,
             CLOSE_LAYER_LOST,

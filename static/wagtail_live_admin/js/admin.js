@@ -15,4 +15,9 @@ document.addEventListener('htmx:beforeSwap', (event) => {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
+  // The row's answer may bring a new reason: the last one goes.
+  const row = event.detail.target;
+  if (row && row.id) {
+    document.getElementById(`${row.id}-refusal`)?.remove();
+  }
 });

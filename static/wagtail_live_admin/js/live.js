@@ -25,7 +25,6 @@
   const RETRY_MAX_MS = 10000;
   // Refused by the server (page gone, not allowed, too many sockets): retry, but slowly.
   const REFUSED_CODES = new Set([4403, 4404, 4429]);
-  const LAYER_LOST_CODE = 4503;
   // The server stopped or restarts (4001 going away, 4503 layer lost, 1001/1012 from the
   // server, 1006 a dropped connection): every reader of that process reconnects at once,
   // so each waits a random part of this spread (data-live-reconnect-spread, ms).
@@ -178,7 +177,6 @@
 
     function connect() {
       setStatus(failures ? "reconnecting" : "connecting");
-      const failuresBefore = failures;
       // The page's own scheme decides: https pages need wss (wagtail-live#143).
       // A whole ws(s):// URL is a socket on another host (WAGTAIL_LIVE_WEBSOCKET_URL).
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -200,9 +198,7 @@
         if (frame && frame.renders !== undefined) receive(frame);
       });
       socket.addEventListener("close", (event) => {
-        // 4503 (the server lost its channel layer) also comes right after an accept while
-        // the layer is down: keep backing off as if that open never happened.
-        failures = (event.code === LAYER_LOST_CODE ? failuresBefore : failures) + 1;
+        failures += 1;
         setStatus("reconnecting");
         window.setTimeout(connect, retryDelay(event.code));
       });

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseStopPolling
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import HeaderButton
 
 from ...conf import get_setting
 from ...delivery.models import PublishLogEntry
@@ -15,12 +16,26 @@ from ...live.pages import get_live_page, live_channels
 from ...realtime.presence import counts_or_none
 from ..chart import Chart
 from ..feeds import channel_feeds
-from ..permissions import can_compose, can_manage_tokens, can_view_live
+from ..permissions import can_compose, can_manage_tokens, can_republish, can_view_live
 from ..stats import channel_stats, trend_window
 from .base import LiveViewMixin, forbidden, log_url
 from .composer import composer_context
 
 CHART_BUCKETS = 96
+
+
+def time_axis(window_hours: float, ticks: int = 5) -> list[str]:
+    """Labels under the chart, oldest first, evenly spaced: "24 h ago" ... "now"."""
+    labels = []
+    for tick in range(ticks - 1, -1, -1):
+        hours = window_hours * tick / (ticks - 1)
+        if tick == 0:
+            labels.append(_("now"))
+        elif window_hours >= 4:
+            labels.append(_("%(hours)s h ago") % {"hours": f"{hours:g}"})
+        else:
+            labels.append(_("%(minutes)s min ago") % {"minutes": round(hours * 60)})
+    return labels
 
 
 class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -52,8 +67,12 @@ class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return self.page.get_admin_display_title() if self.page else self.channel_id
 
-    def get_page_subtitle(self):
-        return self.channel_id
+    def get_header_buttons(self):
+        buttons = super().get_header_buttons()
+        if self.page is not None and can_republish(self.request.user):
+            url = reverse("live_admin:resync", args=[self.channel_id])
+            buttons.append(HeaderButton(_("Re-sync channel"), url=url, icon_name="rotate"))
+        return buttons
 
     def get_breadcrumbs_items(self):
         return self.live_breadcrumbs({"url": "", "label": self.get_header_title()})
@@ -68,11 +87,18 @@ class ChannelView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
         window_hours = trend_window().total_seconds() / 3600
         return super().get_context_data(
             stats=stats,
-            chart=Chart(stats.trend, width=720, height=160),
+            chart=Chart(stats.trend, width=720, height=160, start=stats.trend_start),
             window_hours=window_hours,
-            # The chart as text: each span's start in minutes before now, oldest first.
+            # ngettext counts whole numbers: a fraction of an hour is plural ("0.5 hours").
+            window_count=int(window_hours) if window_hours.is_integer() else 2,
+            axis=time_axis(window_hours),
+            # The chart as text: each span's start in minutes before now, oldest first;
+            # None before the first sample (no data, which is not 0 readers).
             trend_rows=[
-                (round((CHART_BUCKETS - index) * window_hours * 60 / CHART_BUCKETS), value)
+                (
+                    round((CHART_BUCKETS - index) * window_hours * 60 / CHART_BUCKETS),
+                    value if index >= stats.trend_start else None,
+                )
                 for index, value in enumerate(stats.trend)
             ],
             recent_entries=PublishLogEntry.objects.filter(channel_id=self.channel_id)

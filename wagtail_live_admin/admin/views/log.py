@@ -146,6 +146,12 @@ class PublishLogView(LiveViewMixin, RefreshingResultsMixin, PublishLogExportMixi
         return (form.is_valid() and form.cleaned_data.get("channel_id")) or ""
 
     def get_ordering(self):
+        if self._filtered_channel_id():
+            # A channel's updates are numbered in the order they were committed: its
+            # (channel, seq) index gives the newest at once. By time, PostgreSQL walks
+            # the whole log's time index until it has found a page of this channel's
+            # (24 ms at 1,000,000 entries, and more as the log grows).
+            return ("-seq",)
         return ("-created_at", "-pk")
 
     def get_context_data(self, *args, **kwargs):

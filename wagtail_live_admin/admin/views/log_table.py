@@ -62,7 +62,6 @@ class RepublishColumn(Column):
             can_republish=allowed,
             # The cell renders apart from the page's context: it brings its own token.
             csrf_token=get_token(request) if allowed else "",
-            message=getattr(instance, "republish_message", ""),
         )
         return context
 
@@ -70,8 +69,6 @@ class RepublishColumn(Column):
 def log_row_response(request, entry_pk: int, columns, *, message="", status=200):
     """The log's row for one entry, alone (an htmx swap replaces the row it came from)."""
     entry = log_entries().get(pk=entry_pk)
-    entry.republish_message = message
     table = PublishLogTable(columns, [entry])
-    return TemplateResponse(
-        request, "wagtail_live_admin/log/row.html", {"table": table}, status=status
-    )
+    context = {"table": table, "message": message, "entry_pk": entry_pk}
+    return TemplateResponse(request, "wagtail_live_admin/log/row.html", context, status=status)

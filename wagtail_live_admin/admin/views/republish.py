@@ -9,6 +9,8 @@ the views write the re-pushes to Wagtail's audit log.
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -21,6 +23,7 @@ from ...delivery.models import PublishLogEntry
 from ...delivery.refusals import RepublishRefused, nothing_left_message
 from ...delivery.republish import plan_failed, plan_republish, republish, republish_failed
 from ...delivery.resync import plan_resync, resync
+from ...live.history import post_excerpt
 from ..log_actions import log_republished, log_resynced
 from ..permissions import REPUBLISH
 from ..preview import post_previews
@@ -40,6 +43,28 @@ def republish_plan_context(entry: PublishLogEntry) -> dict:
     return {
         "plan": plan,
         "plan_refusal": nothing_left_message(plan.original.seq) if plan.empty else "",
+        **plan_posts(plan),
+    }
+
+
+def plan_posts(plan) -> dict:
+    """The plan's posts by the start of their text (from the update, else from the page):
+    ``plan_renders`` and ``plan_removals`` as (id, text), ``plan_left_out`` with the reason.
+    """
+    on_page = {item["id"]: item for item in plan.page.live_posts.raw_data}
+
+    def text(post_id) -> str:
+        if str(post_id) in on_page:
+            return post_excerpt(on_page[str(post_id)])
+        # Gone from the page: the text of the update's render, without its time line.
+        html = (plan.original.renders.get(post_id) or {}).get("content") or ""
+        html = html.partition('class="live-post-content">')[2] or html
+        return Truncator(" ".join(strip_tags(html).split())).chars(80)
+
+    return {
+        "plan_renders": [(post_id, text(post_id)) for post_id in plan.renders],
+        "plan_removals": [(post_id, text(post_id)) for post_id in plan.removals],
+        "plan_left_out": [(post_id, text(post_id), why) for post_id, why in plan.left_out.items()],
     }
 
 
