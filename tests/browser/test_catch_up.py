@@ -1,5 +1,6 @@
 """In a real browser: a page that was offline while updates were published catches up."""
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -42,35 +43,63 @@ def publish_while_offline(page_pk: int) -> None:
         connection.close()
 
 
-def test_a_page_offline_during_add_edit_and_delete_catches_up_on_reconnect(
-    fresh_live_page, daphne, tmp_path
-):
-    live_page = fresh_live_page
+@contextlib.contextmanager
+def live_reader(live_page, daphne, tmp_path):
+    """A reader with ``live_page`` (two posts, a and b) open and live: (server, browser, reader)."""
     live_page.add_live_post(post_value("Kick-off", message_id="a"))
     live_page.add_live_post(post_value("Early chance", message_id="b"))
     server = daphne()
     executable = require_chromium()
-    url = server.url + live_page.get_url_parts()[2]
+    url = server.url + live_page.get_url_parts()[2]  # before Playwright's loop (see chromium)
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, executable)
         reader = Reader(new_context(browser), url)
         with explained_failure(server, tmp_path, reader=reader.page):
             reader.expect_status("live")
-            server.stop()
-            reader.expect_status("reconnecting")
-
-            # Three updates while the page is offline: an add, an edit and a delete.
-            # (In a thread: Playwright's loop makes Django refuse this one.)
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(publish_while_offline, live_page.pk).result()
-
-            server.start()
-            reader.expect_status("live", timeout=20_000)
-            reader.page.wait_for_function(
-                "() => document.querySelectorAll('#live-posts .live-post').length === 2"
-            )
-            reader.page.get_by_text("Early chance, saved").wait_for()
-            assert reader.post_ids() == fresh_post_ids(browser, url)
-            assert "Goal!" in reader.page.locator("#live-posts").inner_text()
-            reader.assert_not_reloaded()
+            yield server, browser, reader
         browser.close()
+
+
+def offline_updates(server, reader, page_pk: int) -> None:
+    """Stop the server, publish an add, an edit and a delete, start it again."""
+    server.stop()
+    reader.expect_status("reconnecting")
+    # In a thread: Playwright's loop makes Django refuse this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(publish_while_offline, page_pk).result()
+    server.start()
+    reader.expect_status("live", timeout=20_000)
+
+
+def test_a_page_offline_during_add_edit_and_delete_catches_up_on_reconnect(
+    fresh_live_page, daphne, tmp_path
+):
+    with live_reader(fresh_live_page, daphne, tmp_path) as (server, browser, reader):
+        offline_updates(server, reader, fresh_live_page.pk)
+        reader.page.wait_for_function(
+            "() => document.querySelectorAll('#live-posts .live-post').length === 2"
+        )
+        reader.page.get_by_text("Early chance, saved").wait_for()
+        assert reader.post_ids() == fresh_post_ids(browser, reader.url)
+        assert "Goal!" in reader.page.locator("#live-posts").inner_text()
+        reader.assert_not_reloaded()
+
+
+def test_a_catch_up_that_fails_after_a_restart_is_asked_again(fresh_live_page, daphne, tmp_path):
+    with live_reader(fresh_live_page, daphne, tmp_path) as (server, _, reader):
+        reader.page.wait_for_timeout(3500)  # past the page load's own follow-up
+        failed = []
+
+        def fail_once(route):
+            if failed:
+                route.continue_()
+            else:
+                failed.append(route.request.url)
+                route.abort()  # as a request cut off by a server going away
+
+        reader.page.route("**/updates/**", fail_once)
+        offline_updates(server, reader, fresh_live_page.pk)
+        # No more updates come: only asking again brings the missed ones.
+        reader.page.get_by_text("Early chance, saved").wait_for(timeout=15_000)
+        assert failed and "Goal!" in reader.page.locator("#live-posts").inner_text()
+        reader.assert_not_reloaded()

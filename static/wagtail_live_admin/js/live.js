@@ -30,6 +30,7 @@
   // so each waits a random part of this spread (data-live-reconnect-spread, ms).
   const RESTART_CODES = new Set([1001, 1006, 1012, 4001, 4503]);
   const RESTART_SPREAD_MS = 3000;
+  const CATCH_UP_RETRIES = 5;
 
   function start(root) {
     const container = root.querySelector("#live-posts");
@@ -45,6 +46,7 @@
     let catchingUp = false;
     let catchUpAgain = false;
     let followUpTimer = 0;
+    let catchUpRetries = 0;
 
     function setStatus(state) {
       root.dataset.liveState = state;
@@ -125,6 +127,16 @@
       followUpTimer = window.setTimeout(() => catchUp({ again: true }), delay);
     }
 
+    // A catch-up that failed would otherwise wait for the next reconnect or gap, which may
+    // not come for a long time on a quiet channel: ask again a few times, 1 to 3 s apart.
+    function retryCatchUp() {
+      if (catchUpRetries >= CATCH_UP_RETRIES) return;
+      catchUpRetries += 1;
+      window.clearTimeout(followUpTimer);
+      const delay = (1 + Math.random() * 2) * 1000;
+      followUpTimer = window.setTimeout(() => catchUp({ again: true }), delay);
+    }
+
     async function catchUp({ again = false } = {}) {
       if (!updatesUrl) return;
       if (catchingUp) {
@@ -135,7 +147,12 @@
       try {
         const url = `${updatesUrl}?since=${encodeURIComponent(lastSeq)}`;
         const response = await fetch(url, { credentials: "same-origin" });
-        if (!response.ok) return;
+        if (!response.ok) {
+          // A server error (one restarting, or overloaded): ask again soon. A refusal
+          // (403, 404) waits for the socket's own verdict.
+          if (response.status >= 500) retryCatchUp();
+          return;
+        }
         const data = await response.json();
         if (data.snapshot) {
           applySnapshot(data.snapshot);
@@ -144,9 +161,10 @@
             if (frame.seq > lastSeq) applyFrame(frame);
           }
         }
+        catchUpRetries = 0;
         if (!again) followUp(response);
       } catch {
-        // The next reconnect or gap tries again.
+        retryCatchUp(); // the server went away mid-request
       } finally {
         catchingUp = false;
         if (catchUpAgain) {
