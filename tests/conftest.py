@@ -21,6 +21,17 @@ from tests.wheel_install import install_once
 from wagtail_live_admin.realtime.presence import get_presence
 
 
+def pytest_collection_modifyitems(items):
+    """Start the longest tests first (slow, then browser): with pytest-xdist, a minute-long
+    test begun last would hold the run's end while the other worker waits."""
+    rank = {"slow": 0, "browser": 1}
+    items.sort(
+        key=lambda item: min(
+            (rank[m.name] for m in item.iter_markers() if m.name in rank), default=2
+        )
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
     """Drop what is left of this run's PostgreSQL test databases (tests/databases.py)."""
