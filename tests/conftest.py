@@ -21,9 +21,12 @@ from tests.wheel_install import install_once
 from wagtail_live_admin.realtime.presence import get_presence
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Start the longest tests first (slow, then browser): with pytest-xdist, a minute-long
-    test begun last would hold the run's end while the other worker waits."""
+    """Start the longest tests early (slow, then browser): with pytest-xdist, a minute-long
+    test begun last would hold the run's end while the other worker waits. pytest-django
+    sorts next, keeping this order within its groups (transactional tests after the others,
+    whose database they would flush)."""
     rank = {"slow": 0, "browser": 1}
     items.sort(
         key=lambda item: min(
