@@ -63,8 +63,9 @@ test-sqlite: $(VENV)/.installed
 # On PostgreSQL with channels-redis, the tests of what can behave differently there: the
 # database's side of live pages, the publish log and its locks, re-push, the admin's
 # queries, the catch-up endpoint, the commands and real servers sharing one database.
-# (The wheel, demo, browser and realtime tests ran in test-sqlite, the last on Redis too.)
-POSTGRES_TESTS = tests/live tests/delivery tests/readers tests/management tests/end_to_end \
+# (The wheel, demo, browser, realtime and reader-socket tests ran in test-sqlite, with Redis.)
+POSTGRES_TESTS = tests/live tests/delivery tests/readers tests/management \
+	tests/end_to_end/test_publish_to_reader.py tests/end_to_end/test_redis_outage.py \
 	tests/admin/test_dashboard.py tests/admin/test_log.py
 
 # A laptop without the services skips this run; with CI=true their absence fails it.
