@@ -20,8 +20,15 @@ COMPAT_PYTHON ?= $(shell for p in python3.12 $(wildcard $(HOME)/.pyenv/versions/
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 COMPAT_PINS = "django>=5.2,<5.3" "wagtail>=7.0,<8"
 
+# The suite starts a few hundred Python processes (workers, servers, commands): let them
+# keep compiled bytecode (and pytest its rewritten tests) where the shell turns it off.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: demo test test-sqlite test-postgres test-compat lint bench clean messages
 
+# Each virtualenv gets uv (from PyPI, inside the virtualenv: nothing outside the checkout
+# changes), which installs the test dependencies in seconds where pip took a minute (it
+# compiles no bytecode: the processes of `make test` write what they import).
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "error: Python 3.12 or newer is needed and none was found on PATH." >&2; \
@@ -29,8 +36,8 @@ $(VENV)/.installed: pyproject.toml
 		exit 1; fi
 	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e . --group test
+	$(VENV)/bin/python -m pip install --quiet uv
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python -e . --group test
 	touch $@
 
 # The sandbox's own settings, even when the shell exports another project's.
@@ -88,8 +95,8 @@ test-postgres: $(VENV)/.installed
 $(COMPAT_VENV)/.installed: pyproject.toml
 	@echo "Using $(COMPAT_PYTHON) ($$($(COMPAT_PYTHON) --version)) with Django 5.2 and Wagtail 7"
 	$(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
-	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(COMPAT_VENV)/bin/python -m pip install --quiet -e . --group test $(COMPAT_PINS)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet uv
+	$(COMPAT_VENV)/bin/uv pip install --quiet --python $(COMPAT_VENV)/bin/python -e . --group test $(COMPAT_PINS)
 	touch $@
 
 # On the oldest supported versions, the tests of what uses Django's and Wagtail's APIs: live
@@ -104,7 +111,8 @@ test-compat: $(COMPAT_VENV)/.installed
 		$(COMPAT_TESTS)
 
 $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
-	$(VENV)/bin/python -m pip install --quiet --group bench
+	test -x $(VENV)/bin/uv || $(VENV)/bin/python -m pip install --quiet uv
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --group bench
 	touch $@
 
 # Under 10 minutes on 2 cores; `python -m bench fanout --quick` for a first look.

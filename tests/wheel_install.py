@@ -60,8 +60,13 @@ def install(directory: Path) -> Installed:
     run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", dist, cwd=REPO)
     (wheel,) = dist.glob("wagtail_live_admin-*.whl")
     run(sys.executable, "-m", "venv", venv, cwd=directory)
-    pip = [venv / "bin" / "pip", "install", "--disable-pip-version-check", "--quiet"]
-    run(*pip, f"{wheel}[{EXTRAS}]", *ALSO, cwd=directory, timeout=1200)
+    # uv where the dev virtualenv has it (make's): the same install, a minute sooner than pip.
+    uv = Path(sys.prefix) / "bin" / "uv"
+    if uv.exists():
+        installer = [uv, "pip", "install", "--quiet", "--python", venv / "bin" / "python"]
+    else:
+        installer = [venv / "bin" / "pip", "install", "--disable-pip-version-check", "--quiet"]
+    run(*installer, f"{wheel}[{EXTRAS}]", *ALSO, cwd=directory, timeout=1200)
     return Installed(wheel, venv)
 
 
