@@ -66,6 +66,18 @@ def test_the_dashboard_lists_live_pages_with_their_numbers(client, make_live_pag
     assert 'hx-get="/admin/live/results/"' in html and "htmx" in html
 
 
+def test_a_row_of_a_page_never_published_to(client, make_live_page):
+    page = make_live_page(title="Quiet day", channel_id="quiet")
+    client.force_login(make_staff(VIEWER))
+    html = client.get("/admin/live/results/").content.decode()
+    assert f'<a href="/admin/pages/{page.pk}/edit/">Quiet day</a>' in html
+    assert '<a href="/quiet-day/" class="w-text-14" target="_blank"' in html
+    assert '<a href="/admin/live/channels/quiet/#composer" class="w-text-14">Write posts' in html
+    assert '<a href="/admin/live/channels/quiet/">quiet</a>' in html
+    assert '<td data-live-last-status="">Never</td>' in html
+    assert '<td data-live-failures="quiet">0</td>' in html
+
+
 def test_search_and_sort(client, make_live_page):
     make_live_page(title="Marathon", channel_id="zz-marathon")
     make_live_page(title="Cup final", channel_id="aa-cup")

@@ -6,12 +6,12 @@ the dashboard's cost must not grow with the site.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import reduce
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..conf import get_setting
@@ -47,13 +47,22 @@ def latest_entries(channel_ids: list[str]) -> dict[str, PublishLogEntry]:
     The pairs (channel, last seq) are looked up in the (channel_id, -seq) index; a
     subquery per row instead reads every entry of the channels (50 ms at 1,000,000).
     """
-    last = ChannelSequence.objects.filter(channel_id__in=channel_ids).values_list(
-        "channel_id", "last_seq"
+    last = list(
+        ChannelSequence.objects.filter(channel_id__in=channel_ids).values_list(
+            "channel_id", "last_seq"
+        )
     )
-    pairs = [Q(channel_id=channel_id, seq=seq) for channel_id, seq in last]
-    if not pairs:
+    if not last:
         return {}
-    entries = PublishLogEntry.objects.filter(reduce(operator.or_, pairs)).only(
+    # The SQL of an OR of Q(channel_id=..., seq=...): Django takes 0.1 ms to build each Q.
+    quote = connection.ops.quote_name
+    pair = f"({quote('channel_id')} = %s AND {quote('seq')} = %s)"
+    matches = RawSQL(
+        " OR ".join([pair] * len(last)),
+        [value for channel_seq in last for value in channel_seq],
+        output_field=BooleanField(),
+    )
+    entries = PublishLogEntry.objects.filter(matches).only(
         "channel_id", "seq", "status", "error", "created_at", "caught_up"
     )
     return {entry.channel_id: entry for entry in entries}

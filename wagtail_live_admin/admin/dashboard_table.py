@@ -1,0 +1,167 @@
+"""The Live dashboard's table, its rows built in Python.
+
+Wagtail renders a template per cell and includes one per row: with 7 cells on each of
+50 rows that cost 2 ms a row, the dashboard 3x slower at 1,000 live pages than at 10.
+Here a function per column builds the same markup, its fixed words translated once
+per language (``fixed``). ``page`` is a row of ``live_pages()``, given ``stats`` (its
+``ChannelStats``) and ``channel_url`` by the view.
+"""
+
+from functools import cache
+from types import SimpleNamespace
+
+from django.contrib.admin.utils import quote
+from django.template.defaultfilters import urlencode
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, ngettext
+from wagtail.admin.ui.tables import Column, Table, TitleColumn
+
+from .chart import sparkline_html
+from .dates import human_readable_date
+from .statuses import status_html
+
+
+class DashboardColumn(Column):
+    """A column whose cell is ``cell(page, request)``: HTML, without a template."""
+
+    def __init__(self, name, cell, **kwargs):
+        super().__init__(name, **kwargs)
+        self.cell = cell
+
+    def render_cell_html(self, instance, parent_context):
+        return self.cell(instance, parent_context.get("request"))
+
+
+class DashboardTable(Table):
+    """Wagtail's table, its body one string: no template render per row or cell."""
+
+    template_name = "wagtail_live_admin/dashboard/table.html"
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        request, columns = context["request"], self.columns.values()
+        context["body"] = SafeString(
+            "".join(
+                "<tr>" + "".join(column.cell(page, request) for column in columns) + "</tr>"
+                for page in self.data
+            )
+        )
+        return context
+
+
+@cache
+def fixed(language: str | None) -> SimpleNamespace:
+    """The cells' fixed words in ``language``, as HTML: gettext per cell cost 5 µs each."""
+    return SimpleNamespace(
+        view_live=format_html(
+            '{}<span class="w-sr-only"> {}</span>',
+            gettext("View live"),
+            gettext("(opens in a new tab)"),
+        ),
+        write_posts=format_html("{}", gettext("Write posts")),
+        unknown=format_html(
+            '<span title="{}">—<span class="w-sr-only"> {}</span></span>',
+            gettext("Unknown: the reader counts cannot be reached (is Redis up?)"),
+            gettext("unknown"),
+        ),
+        never=format_html("{}", gettext("Never")),
+    )
+
+
+def title_cell(url: str, title: str, extra: SafeString | str = "") -> SafeString:
+    """Wagtail's title cell (wagtailadmin/tables/title_cell.html): a link, then ``extra``."""
+    return format_html(
+        '<td class="title"><div class="title-wrapper"><a href="{}">{}</a>{}</div></td>',
+        url,
+        title or TitleColumn.empty_value_display,
+        extra,
+    )
+
+
+def page_title(page, request) -> SafeString:
+    """The title, linking to its editor; links to the page as readers see it and to its posts."""
+    words = fixed(get_language())
+    # With the request, Wagtail finds the site root paths once per request, not per row.
+    live_url = page.get_url(request=request)
+    view_live = (
+        format_html(
+            '\n<a href="{}" class="w-text-14" target="_blank" rel="noreferrer">{}</a>',
+            live_url,
+            words.view_live,
+        )
+        if live_url  # None when not routable: no site holds the page
+        else ""
+    )
+    links = format_html(
+        '{}\n<a href="{}#composer" class="w-text-14">{}</a>',
+        view_live,
+        page.channel_url,
+        words.write_posts,
+    )
+    edit_url = reverse("wagtailadmin_pages:edit", args=[quote(page.pk)])
+    return title_cell(edit_url, page.title, links)
+
+
+def channel(page, request) -> SafeString:
+    return title_cell(page.channel_url, page.channel)
+
+
+def count_html(value: int | None) -> SafeString:
+    """A reader count, or a dash that says it is unknown (presence cannot answer)."""
+    return fixed(get_language()).unknown if value is None else format_html("{}", localize(value))
+
+
+def subscribers(page, request) -> SafeString:
+    count = count_html(page.stats.subscribers)
+    return format_html('<td data-live-subscribers="{}">{}</td>', page.channel, count)
+
+
+def peak(page, request) -> SafeString:
+    return format_html('<td data-live-peak="{}">{}</td>', page.channel, count_html(page.stats.peak))
+
+
+def trend(page, request) -> SafeString:
+    return format_html("<td>{}</td>", sparkline_html(page.stats.trend))
+
+
+def last_publish(page, request) -> SafeString:
+    entry = page.stats.last_entry
+    if entry is None:
+        never = fixed(get_language()).never
+        return format_html('<td data-live-last-status="">{}</td>', never)
+    return format_html(
+        '<td data-live-last-status="{}"><a href="{}">{}</a>\n{}</td>',
+        "recovered" if entry.recovered else entry.status,
+        reverse("live_admin:entry", args=[entry.pk]),
+        human_readable_date(entry.created_at),
+        status_html(entry),
+    )
+
+
+def failures(page, request) -> SafeString:
+    stats = page.stats
+    count = (
+        format_html(
+            '<a href="{}?channel_id={}&amp;status=failed" class="w-text-critical-200">{}</a>',
+            reverse("live_admin:log"),
+            urlencode(page.channel),
+            stats.failures,
+        )
+        if stats.failures
+        else "0"
+    )
+    # Failed pushes that every reader caught up on: not undelivered, but worth knowing.
+    recovered = (
+        format_html(
+            '\n<span class="w-block w-help-text" data-live-recovered-count="{}">{}</span>',
+            stats.recovered,
+            ngettext("%(counter)s recovered", "%(counter)s recovered", stats.recovered)
+            % {"counter": localize(stats.recovered)},
+        )
+        if stats.recovered
+        else ""
+    )
+    return format_html('<td data-live-failures="{}">{}{}</td>', page.channel, count, recovered)
