@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -69,8 +70,9 @@ class ReaderProcesses:
         for process in self.processes:
             assert json.loads(process.stdout.readline())["event"] == "ready"
 
-    def report(self) -> tuple[list, dict]:
-        readers, codes = [], {}
+    def report(self) -> tuple[list, dict, dict]:
+        """Each reader's state, the close codes they saw, and why catch-ups failed."""
+        readers, codes, failures = [], {}, {}
         for process in self.processes:
             process.stdin.write("report\n")
             process.stdin.flush()
@@ -79,7 +81,9 @@ class ReaderProcesses:
             readers += answer["readers"]
             for code, count in answer["codes"].items():
                 codes[code] = codes.get(code, 0) + count
-        return readers, codes
+            for why, count in answer["catch_up_failures"].items():
+                failures[why] = failures.get(why, 0) + count
+        return readers, codes, failures
 
     def stop(self) -> None:
         for process in self.processes:
@@ -138,22 +142,33 @@ def queries(port: int) -> int:
 
 
 def restart(servers: ServerProcesses, index: int, *, start: bool = True) -> float:
-    """SIGTERM process ``index``; start it again on its port once it is gone. Returns when."""
+    """SIGTERM process ``index``; start it again on its port once it is gone. Returns when.
+
+    Returns at once: the publishes go on while the process stops (in a thread, which
+    notes in ``servers.exit_s`` how long it took to exit; ``servers.restarted`` is set
+    once it is gone, and started again if ``start``).
+    """
     old = servers.processes[index]
+    servers.restarted = threading.Event()
     stopped_at = time.time()
     old.terminate()
-    # daphne waits for its application instances on the way out, HTTP requests included.
-    old.wait(timeout=120)
-    servers.exit_s = time.time() - stopped_at
-    if start:
-        port = servers.ports[index]
-        servers.processes[index] = subprocess.Popen(
-            servers.command(port),
-            cwd=ROOT,
-            env=servers.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+
+    def wait_and_start():
+        # daphne waits for its application instances on the way out, HTTP requests included.
+        old.wait(timeout=120)
+        servers.exit_s = time.time() - stopped_at
+        if start:
+            port = servers.ports[index]
+            servers.processes[index] = subprocess.Popen(
+                servers.command(port),
+                cwd=ROOT,
+                env=servers.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        servers.restarted.set()
+
+    threading.Thread(target=wait_and_start, daemon=True).start()
     return stopped_at
 
 
@@ -178,10 +193,12 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
         count_s = wait_for_count(servers, readers_count, stopped_at)
         deadline = time.time() + 60
         while time.time() < deadline:
-            states, codes = readers.report()
+            states, codes, failures = readers.report()
             if all(state[1] and state[1] > stopped_at and state[2] >= seq for state in states):
                 break
             time.sleep(0.5)
+        servers.restarted.wait(timeout=120)
+        closed = [state[4] - stopped_at for state in states if (state[4] or 0) > stopped_at]
         admitted = [state[0] - stopped_at for state in states if state[0] > stopped_at]
         caught_up = [
             state[1] - stopped_at for state in states if state[1] > stopped_at and state[2] >= seq
@@ -189,6 +206,8 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
         return {
             "scenario": "restart storm",
             "readers": readers_count,
+            "closed_p50_s": percentile(closed, 0.5),
+            "closed_last_s": max(closed, default=None),
             "admitted": len(admitted),
             "admitted_p50_s": percentile(admitted, 0.5),
             "admitted_last_s": max(admitted, default=None),
@@ -199,6 +218,7 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
             "a_exited_s": servers.exit_s,
             "queries_on_b": queries(servers.ports[1]) - before,
             "close_codes": codes,
+            "catch_up_failures": failures,
         }
     finally:
         readers.stop()
@@ -221,9 +241,15 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
             if number == publishes // 3:
                 stopped_at = restart(servers, 0)
             time.sleep(max(0, 1 / PER_SECOND - (time.time() - started)))
+        servers.restarted.wait(timeout=120)
         count_s = wait_for_count(servers, readers_count, stopped_at)
         time.sleep(SPREAD_MS / 1000 + 3)  # the last reconnects and catch-ups
-        states = sum((half.report()[0] for half in halves), [])
+        reports = [half.report() for half in halves]
+        states = sum((report[0] for report in reports), [])
+        failures = {}
+        for report in reports:
+            for why, count in report[2].items():
+                failures[why] = failures.get(why, 0) + count
         lost = sum(1 for state in states if state[2] < seq or state[3])
         return {
             "scenario": "rolling restart of 1 of 2",
@@ -233,6 +259,7 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
             "count_right_s": count_s,
             "count_at_end": counts(servers),
             "a_exited_s": servers.exit_s,
+            "catch_up_failures": failures,
         }
     finally:
         for half in halves:
@@ -278,16 +305,18 @@ def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) 
 def table_of(rows: list[dict]) -> str:
     return table(
         "Restarts: 2 daphne processes, readers that behave as live.js (seconds from the SIGTERM)",
-        ["scenario", "readers", "last admitted", "last caught up", "count right", "lost",
-         "B's queries"],
+        ["scenario", "readers", "close seen (p50)", "last admitted", "last caught up",
+         "count right", "lost", "A exits", "B's queries"],
         [
             [
                 row["scenario"],
                 f"{row['readers']:,}",
+                _round(row.get("closed_p50_s")),
                 _round(row.get("admitted_last_s")),
                 _round(row.get("caught_up_last_s")),
                 _round(row.get("count_right_s")),
                 row.get("readers_missing_an_update", "-"),
+                _round(row.get("a_exited_s")),
                 row.get("queries_on_b", "-"),
             ]
             for row in rows
