@@ -172,11 +172,20 @@ def restart(servers: ServerProcesses, index: int, *, start: bool = True) -> floa
     return stopped_at
 
 
-def wait_for_count(servers, expected: int, since: float, timeout: float = 60) -> float | None:
-    """Seconds from ``since`` until the count is ``expected`` (None if it never was)."""
+def wait_for_count(
+    servers, expected: int, since: float, timeout: float = 60, *, dropped: bool = False
+) -> float | None:
+    """Seconds from ``since`` until the count is ``expected`` (None if it never was).
+
+    ``dropped``: the count is right again only once it has been wrong (the stopped
+    process's readers out of it): just after the SIGTERM it is still right, by them.
+    """
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if counts(servers) == expected:
+        count = counts(servers)
+        if count != expected:
+            dropped = False
+        elif not dropped:
             return time.time() - since
         time.sleep(0.05)
     return None
@@ -190,7 +199,7 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
         before = queries(servers.ports[1])
         stopped_at = restart(servers, 0, start=False)
         seq = publish(page, layer, "While A restarts")
-        count_s = wait_for_count(servers, readers_count, stopped_at)
+        count_s = wait_for_count(servers, readers_count, stopped_at, dropped=True)
         deadline = time.time() + 60
         while time.time() < deadline:
             states, codes, failures = readers.report()
@@ -234,15 +243,23 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
         for half in halves:
             half.wait_ready()
         wait_for_count(servers, readers_count, time.time(), timeout=30)
-        seq, stopped_at = 0, None
+        seq, stopped_at, counted = 0, None, []
         for number in range(publishes):
             started = time.time()
             seq = publish(page, layer, f"Update {number}")
             if number == publishes // 3:
                 stopped_at = restart(servers, 0)
+                # Watched while the publishes go on: from the drop until right again.
+                watcher = threading.Thread(
+                    target=lambda since=stopped_at: counted.append(
+                        wait_for_count(servers, readers_count, since, dropped=True)
+                    )
+                )
+                watcher.start()
             time.sleep(max(0, 1 / PER_SECOND - (time.time() - started)))
         servers.restarted.wait(timeout=120)
-        count_s = wait_for_count(servers, readers_count, stopped_at)
+        watcher.join()
+        count_s = counted[0]
         time.sleep(SPREAD_MS / 1000 + 3)  # the last reconnects and catch-ups
         reports = [half.report() for half in halves]
         states = sum((report[0] for report in reports), [])

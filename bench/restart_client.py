@@ -60,6 +60,8 @@ class Reader:
         self.caught_up_at = None  # when its latest catch-up after opening answered
         self.catch_up_failures: dict[str, int] = {}  # why catch-ups failed: how often
         self.follow_up: asyncio.Task | None = None
+        self.catching: asyncio.Task | None = None
+        self.catch_up_again = False
         self.reconnects = 0
         self.codes: dict[int, int] = {}
 
@@ -68,6 +70,24 @@ class Reader:
             self.missing.update(range(self.last_seq + 1, seq))
         self.missing.discard(seq)
         self.last_seq = max(self.last_seq, seq)
+
+    @property
+    def catching_up(self) -> bool:
+        return self.catching is not None and not self.catching.done()
+
+    def start_catch_up(self, *, opened: bool = False) -> None:
+        """Catch up in a task of its own; one at a time, and once more if asked meanwhile."""
+        if self.catching_up:
+            self.catch_up_again = True
+            return
+        self.catching = asyncio.create_task(self._catch_up_task(opened))
+
+    async def _catch_up_task(self, opened: bool) -> None:
+        if await self.catch_up() and opened:
+            self.caught_up_at = time.time()
+        if self.catch_up_again:
+            self.catch_up_again = False
+            await self.catch_up()
 
     async def catch_up(self, *, again: bool = False) -> bool:
         """Ask what was missed, as live.js does (again after a failure); False: no answer."""
@@ -129,18 +149,19 @@ class Reader:
                 async with connect(url, origin=origin, open_timeout=60) as socket:
                     self.failures = 0
                     self.admitted_at = time.time()
+                    # Beside the socket, as live.js's fetch: a close is seen meanwhile.
+                    self.start_catch_up(opened=True)
                     if connected is not None:
-                        connected.set()
+                        # Ready once in and caught up: a crowd that has settled.
+                        self.catching.add_done_callback(lambda _, event=connected: event.set())
                         connected = None
-                    if await self.catch_up():
-                        self.caught_up_at = time.time()
                     async for message in socket:
                         start = message.rfind('"seq":') + 6
                         seq = int(message[start : message.index(",", start)])
-                        if seq == self.last_seq + 1:
+                        if seq == self.last_seq + 1 and not self.catching_up:
                             self.apply(seq)
                         elif seq > self.last_seq:
-                            await self.catch_up()
+                            self.start_catch_up()  # a gap: the endpoint has it and the missed
             except ConnectionClosed as closed:
                 code = closed.rcvd.code if closed.rcvd else 1006
             except (OSError, InvalidHandshake, TimeoutError, ValueError):
