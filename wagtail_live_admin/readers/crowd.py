@@ -12,7 +12,8 @@ So a public page's answer is kept in memory, by channel and ``since``:
   until a message comes on the group: an update (the seq moved, a post may be taken
   down) or a recheck (the page's privacy, publication or channel changed);
 - for at most ``TTL`` seconds: an update whose send failed changes the answer too;
-- readers who ask while it is being read wait for that one reading.
+- readers who ask while it is being read wait for that one reading (and should it
+  fail, for the next one: never the whole crowd at once).
 
 A public answer may be up to max-age old from any cache anyway (``Cache-Control:
 public``), and live.js asks once more after that. A private page's answers, and
@@ -37,6 +38,8 @@ from ..realtime.groups import live_group_name
 TTL = 1.0
 # Kept answers per process before the expired ones are dropped.
 PRUNE_ABOVE = 64
+# What the readers waiting on a reading learn when it was a private page's, or a refusal.
+PRIVATE = object()
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class _Entry:
     subscription: fanout.LocalGroup
     received: int  # the subscription's messages when the reading began
     expires: float
-    kept: asyncio.Future  # -> Kept, or None when the answer may not be kept
+    kept: asyncio.Future  # -> Kept; PRIVATE (read your own); None (read again)
 
     def current(self) -> bool:
         subscription = self.subscription
@@ -85,12 +88,15 @@ async def answer(channel_id: str, since: int, read) -> tuple[HttpResponse, bool]
     loop = asyncio.get_running_loop()
     entries = _entries.setdefault(loop, {})
     key = (channel_id, since)
-    entry = entries.get(key)
-    if entry is not None and entry.current():
+    while (entry := entries.get(key)) is not None and entry.current():
         # Shielded: a reader who leaves must not cancel the reading others wait for.
         kept = await asyncio.shield(entry.kept)
+        if kept is PRIVATE:
+            return await sync_to_async(read)()  # each reader of a private page for themselves
         if kept is not None:
             return kept.response(), True
+        # The reading failed, or an update came meanwhile: one of the waiters reads again
+        # (the first to wake up), the others wait for it. Never the whole crowd at once.
     subscription = fanout.subscription(get_channel_layer(), live_group_name(channel_id))
     if subscription is None:
         # No reader of the channel here: this process would not hear what voids an answer.
@@ -101,19 +107,19 @@ async def answer(channel_id: str, since: int, read) -> tuple[HttpResponse, bool]
     _store(entries, key, entry)
     try:
         response, public = await sync_to_async(read)()
-    except BaseException:  # cancelled too: the readers who wait read for themselves
+    except BaseException:  # cancelled too: one of the readers who wait reads again
         _drop(entries, key, entry)
         raise
     if public and response.status_code == 200 and entry.current():
         entry.kept.set_result(Kept.of(response))
     else:
-        _drop(entries, key, entry)
+        _drop(entries, key, entry, None if public else PRIVATE)
     return response, public
 
 
-def _drop(entries: dict, key, entry: _Entry) -> None:
+def _drop(entries: dict, key, entry: _Entry, result=None) -> None:
     if not entry.kept.done():
-        entry.kept.set_result(None)
+        entry.kept.set_result(result)
     if entries.get(key) is entry:
         del entries[key]
 
