@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import select
 import subprocess
 import sys
 import threading
@@ -43,6 +44,14 @@ SPREAD_MS = 3000
 RATE = 200
 
 
+# Seconds a crowd may take to get in and catch up before the restart.
+READY_TIMEOUT = 180
+
+
+class NotReady(Exception):
+    """The crowd never all got in before the restart: the scenario was not run."""
+
+
 class ReaderProcesses:
     """Client processes of bench/restart_client.py, ``count`` readers over them."""
 
@@ -64,11 +73,19 @@ class ReaderProcesses:
             if n
         ]
 
-    def wait_ready(self) -> None:
-        # Each process opens its readers at RATE a second; a crowd that never gets in
-        # (the server cannot keep up) shows as a line that never comes.
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> float:
+        """Wait until every reader is in and caught up; seconds taken. ``NotReady`` if never.
+
+        Each process opens its readers at RATE a second; a crowd that never gets in (the
+        server cannot keep up) shows as a line that never comes.
+        """
+        started = time.time()
         for process in self.processes:
+            ready, _, _ = select.select([process.stdout], [], [], started + timeout - time.time())
+            if not ready:
+                raise NotReady(f"the crowd was not in and caught up within {timeout:.0f} s")
             assert json.loads(process.stdout.readline())["event"] == "ready"
+        return time.time() - started
 
     def report(self) -> tuple[list, dict, dict]:
         """Each reader's state, the close codes they saw, and why catch-ups failed."""
@@ -195,7 +212,7 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
     urls = [f"ws://127.0.0.1:{port}" for port in servers.ports]
     readers = ReaderProcesses(readers_count, urls)  # all on A first
     try:
-        readers.wait_ready()
+        ready_s = readers.wait_ready()
         before = queries(servers.ports[1])
         stopped_at = restart(servers, 0, start=False)
         seq = publish(page, layer, "While A restarts")
@@ -207,14 +224,20 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
                 break
             time.sleep(0.5)
         servers.restarted.wait(timeout=120)
-        closed = [state[4] - stopped_at for state in states if (state[4] or 0) > stopped_at]
+        # The first close each reader saw after the SIGTERM: A's (not a failed reconnect's).
+        closed = [
+            min(at for at in state[4] if at > stopped_at) - stopped_at
+            for state in states
+            if any(at > stopped_at for at in state[4])
+        ]
         admitted = [state[0] - stopped_at for state in states if state[0] > stopped_at]
         caught_up = [
             state[1] - stopped_at for state in states if state[1] > stopped_at and state[2] >= seq
         ]
         return {
-            "scenario": "restart storm",
+            "scenario": _SCENARIOS["storm"],
             "readers": readers_count,
+            "crowd_ready_s": ready_s,
             "closed_p50_s": percentile(closed, 0.5),
             "closed_last_s": max(closed, default=None),
             "admitted": len(admitted),
@@ -269,7 +292,7 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
                 failures[why] = failures.get(why, 0) + count
         lost = sum(1 for state in states if state[2] < seq or state[3])
         return {
-            "scenario": "rolling restart of 1 of 2",
+            "scenario": _SCENARIOS["rolling"],
             "readers": readers_count,
             "publishes": publishes,
             "readers_missing_an_update": lost,
@@ -301,10 +324,16 @@ def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) 
         layer = layers.layer_config("core", redis_url, servers.prefix, RECOMMENDED_CAPACITY)
         servers.start()
         try:
-            if scenario == "storm":
-                rows.append(storm(servers, page, layer, storm_readers))
-            else:
-                rows.append(rolling(servers, page, layer, rolling_readers, publishes))
+            try:
+                if scenario == "storm":
+                    rows.append(storm(servers, page, layer, storm_readers))
+                else:
+                    rows.append(rolling(servers, page, layer, rolling_readers, publishes))
+            except NotReady as exc:
+                readers = storm_readers if scenario == "storm" else rolling_readers
+                rows.append(
+                    {"scenario": _SCENARIOS[scenario], "readers": readers, "not_run": str(exc)}
+                )
         finally:
             servers.stop()
             servers.remove_logs()
@@ -319,6 +348,9 @@ def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) 
     return rows
 
 
+_SCENARIOS = {"storm": "restart storm", "rolling": "rolling restart of 1 of 2"}
+
+
 def table_of(rows: list[dict]) -> str:
     return table(
         "Restarts: 2 daphne processes, readers that behave as live.js (seconds from the SIGTERM)",
@@ -329,7 +361,7 @@ def table_of(rows: list[dict]) -> str:
                 row["scenario"],
                 f"{row['readers']:,}",
                 _round(row.get("closed_p50_s")),
-                _round(row.get("admitted_last_s")),
+                "crowd not in" if "not_run" in row else _round(row.get("admitted_last_s")),
                 _round(row.get("caught_up_last_s")),
                 _round(row.get("count_right_s")),
                 row.get("readers_missing_an_update", "-"),

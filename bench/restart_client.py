@@ -56,7 +56,7 @@ class Reader:
         self.missing: set[int] = set()  # seqs skipped and not yet caught up
         self.failures = 0
         self.admitted_at = None  # when its latest socket opened
-        self.closed_at = None  # when it saw its latest socket close
+        self.closes: list[float] = []  # when it saw each socket close, or fail to open
         self.caught_up_at = None  # when its latest catch-up after opening answered
         self.catch_up_failures: dict[str, int] = {}  # why catch-ups failed: how often
         self.follow_up: asyncio.Task | None = None
@@ -167,7 +167,7 @@ class Reader:
             except (OSError, InvalidHandshake, TimeoutError, ValueError):
                 # Refused, or a handshake the server failed (as a browser sees: 1006).
                 code = 1006
-            self.closed_at = time.time()
+            self.closes.append(time.time())
             self.codes[code] = self.codes.get(code, 0) + 1
             self.failures += 1
             self.reconnects += 1
@@ -177,7 +177,7 @@ class Reader:
     def state(self) -> list:
         return [
             *(self.admitted_at, self.caught_up_at, self.last_seq, len(self.missing)),
-            self.closed_at,
+            self.closes,
         ]
 
 
