@@ -18,8 +18,10 @@ from __future__ import annotations
 import functools
 import json
 import os
+import select
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -40,6 +42,14 @@ SPREAD_MS = 3000
 # Readers' first connects a second, over all client processes: a crowd that builds up, as
 # a live blog's does, before the restart that sends it all at once.
 RATE = 200
+
+
+# Seconds a crowd may take to get in and catch up before the restart.
+READY_TIMEOUT = 180
+
+
+class NotReady(Exception):
+    """The crowd never all got in before the restart: the scenario was not run."""
 
 
 class ReaderProcesses:
@@ -63,14 +73,23 @@ class ReaderProcesses:
             if n
         ]
 
-    def wait_ready(self) -> None:
-        # Each process opens its readers at RATE a second; a crowd that never gets in
-        # (the server cannot keep up) shows as a line that never comes.
-        for process in self.processes:
-            assert json.loads(process.stdout.readline())["event"] == "ready"
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> float:
+        """Wait until every reader is in and caught up; seconds taken. ``NotReady`` if never.
 
-    def report(self) -> tuple[list, dict]:
-        readers, codes = [], {}
+        Each process opens its readers at RATE a second; a crowd that never gets in (the
+        server cannot keep up) shows as a line that never comes.
+        """
+        started = time.time()
+        for process in self.processes:
+            ready, _, _ = select.select([process.stdout], [], [], started + timeout - time.time())
+            if not ready:
+                raise NotReady(f"the crowd was not in and caught up within {timeout:.0f} s")
+            assert json.loads(process.stdout.readline())["event"] == "ready"
+        return time.time() - started
+
+    def report(self) -> tuple[list, dict, dict]:
+        """Each reader's state, the close codes they saw, and why catch-ups failed."""
+        readers, codes, failures = [], {}, {}
         for process in self.processes:
             process.stdin.write("report\n")
             process.stdin.flush()
@@ -79,7 +98,9 @@ class ReaderProcesses:
             readers += answer["readers"]
             for code, count in answer["codes"].items():
                 codes[code] = codes.get(code, 0) + count
-        return readers, codes
+            for why, count in answer["catch_up_failures"].items():
+                failures[why] = failures.get(why, 0) + count
+        return readers, codes, failures
 
     def stop(self) -> None:
         for process in self.processes:
@@ -138,30 +159,50 @@ def queries(port: int) -> int:
 
 
 def restart(servers: ServerProcesses, index: int, *, start: bool = True) -> float:
-    """SIGTERM process ``index``; start it again on its port once it is gone. Returns when."""
+    """SIGTERM process ``index``; start it again on its port once it is gone. Returns when.
+
+    Returns at once: the publishes go on while the process stops (in a thread, which
+    notes in ``servers.exit_s`` how long it took to exit; ``servers.restarted`` is set
+    once it is gone, and started again if ``start``).
+    """
     old = servers.processes[index]
+    servers.restarted = threading.Event()
     stopped_at = time.time()
     old.terminate()
-    # daphne waits for its application instances on the way out, HTTP requests included.
-    old.wait(timeout=120)
-    servers.exit_s = time.time() - stopped_at
-    if start:
-        port = servers.ports[index]
-        servers.processes[index] = subprocess.Popen(
-            servers.command(port),
-            cwd=ROOT,
-            env=servers.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+
+    def wait_and_start():
+        # daphne waits for its application instances on the way out, HTTP requests included.
+        old.wait(timeout=120)
+        servers.exit_s = time.time() - stopped_at
+        if start:
+            port = servers.ports[index]
+            servers.processes[index] = subprocess.Popen(
+                servers.command(port),
+                cwd=ROOT,
+                env=servers.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        servers.restarted.set()
+
+    threading.Thread(target=wait_and_start, daemon=True).start()
     return stopped_at
 
 
-def wait_for_count(servers, expected: int, since: float, timeout: float = 60) -> float | None:
-    """Seconds from ``since`` until the count is ``expected`` (None if it never was)."""
+def wait_for_count(
+    servers, expected: int, since: float, timeout: float = 60, *, dropped: bool = False
+) -> float | None:
+    """Seconds from ``since`` until the count is ``expected`` (None if it never was).
+
+    ``dropped``: the count is right again only once it has been wrong (the stopped
+    process's readers out of it): just after the SIGTERM it is still right, by them.
+    """
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if counts(servers) == expected:
+        count = counts(servers)
+        if count != expected:
+            dropped = False
+        elif not dropped:
             return time.time() - since
         time.sleep(0.05)
     return None
@@ -171,24 +212,34 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
     urls = [f"ws://127.0.0.1:{port}" for port in servers.ports]
     readers = ReaderProcesses(readers_count, urls)  # all on A first
     try:
-        readers.wait_ready()
+        ready_s = readers.wait_ready()
         before = queries(servers.ports[1])
         stopped_at = restart(servers, 0, start=False)
         seq = publish(page, layer, "While A restarts")
-        count_s = wait_for_count(servers, readers_count, stopped_at)
+        count_s = wait_for_count(servers, readers_count, stopped_at, dropped=True)
         deadline = time.time() + 60
         while time.time() < deadline:
-            states, codes = readers.report()
+            states, codes, failures = readers.report()
             if all(state[1] and state[1] > stopped_at and state[2] >= seq for state in states):
                 break
             time.sleep(0.5)
+        servers.restarted.wait(timeout=120)
+        # The first close each reader saw after the SIGTERM: A's (not a failed reconnect's).
+        closed = [
+            min(at for at in state[4] if at > stopped_at) - stopped_at
+            for state in states
+            if any(at > stopped_at for at in state[4])
+        ]
         admitted = [state[0] - stopped_at for state in states if state[0] > stopped_at]
         caught_up = [
             state[1] - stopped_at for state in states if state[1] > stopped_at and state[2] >= seq
         ]
         return {
-            "scenario": "restart storm",
+            "scenario": _SCENARIOS["storm"],
             "readers": readers_count,
+            "crowd_ready_s": ready_s,
+            "closed_p50_s": percentile(closed, 0.5),
+            "closed_last_s": max(closed, default=None),
             "admitted": len(admitted),
             "admitted_p50_s": percentile(admitted, 0.5),
             "admitted_last_s": max(admitted, default=None),
@@ -199,6 +250,7 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
             "a_exited_s": servers.exit_s,
             "queries_on_b": queries(servers.ports[1]) - before,
             "close_codes": codes,
+            "catch_up_failures": failures,
         }
     finally:
         readers.stop()
@@ -214,25 +266,40 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
         for half in halves:
             half.wait_ready()
         wait_for_count(servers, readers_count, time.time(), timeout=30)
-        seq, stopped_at = 0, None
+        seq, stopped_at, counted = 0, None, []
         for number in range(publishes):
             started = time.time()
             seq = publish(page, layer, f"Update {number}")
             if number == publishes // 3:
                 stopped_at = restart(servers, 0)
+                # Watched while the publishes go on: from the drop until right again.
+                watcher = threading.Thread(
+                    target=lambda since=stopped_at: counted.append(
+                        wait_for_count(servers, readers_count, since, dropped=True)
+                    )
+                )
+                watcher.start()
             time.sleep(max(0, 1 / PER_SECOND - (time.time() - started)))
-        count_s = wait_for_count(servers, readers_count, stopped_at)
+        servers.restarted.wait(timeout=120)
+        watcher.join()
+        count_s = counted[0]
         time.sleep(SPREAD_MS / 1000 + 3)  # the last reconnects and catch-ups
-        states = sum((half.report()[0] for half in halves), [])
+        reports = [half.report() for half in halves]
+        states = sum((report[0] for report in reports), [])
+        failures = {}
+        for report in reports:
+            for why, count in report[2].items():
+                failures[why] = failures.get(why, 0) + count
         lost = sum(1 for state in states if state[2] < seq or state[3])
         return {
-            "scenario": "rolling restart of 1 of 2",
+            "scenario": _SCENARIOS["rolling"],
             "readers": readers_count,
             "publishes": publishes,
             "readers_missing_an_update": lost,
             "count_right_s": count_s,
             "count_at_end": counts(servers),
             "a_exited_s": servers.exit_s,
+            "catch_up_failures": failures,
         }
     finally:
         for half in halves:
@@ -257,10 +324,16 @@ def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) 
         layer = layers.layer_config("core", redis_url, servers.prefix, RECOMMENDED_CAPACITY)
         servers.start()
         try:
-            if scenario == "storm":
-                rows.append(storm(servers, page, layer, storm_readers))
-            else:
-                rows.append(rolling(servers, page, layer, rolling_readers, publishes))
+            try:
+                if scenario == "storm":
+                    rows.append(storm(servers, page, layer, storm_readers))
+                else:
+                    rows.append(rolling(servers, page, layer, rolling_readers, publishes))
+            except NotReady as exc:
+                readers = storm_readers if scenario == "storm" else rolling_readers
+                rows.append(
+                    {"scenario": _SCENARIOS[scenario], "readers": readers, "not_run": str(exc)}
+                )
         finally:
             servers.stop()
             servers.remove_logs()
@@ -275,19 +348,24 @@ def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) 
     return rows
 
 
+_SCENARIOS = {"storm": "restart storm", "rolling": "rolling restart of 1 of 2"}
+
+
 def table_of(rows: list[dict]) -> str:
     return table(
         "Restarts: 2 daphne processes, readers that behave as live.js (seconds from the SIGTERM)",
-        ["scenario", "readers", "last admitted", "last caught up", "count right", "lost",
-         "B's queries"],
+        ["scenario", "readers", "close seen (p50)", "last admitted", "last caught up",
+         "count right", "lost", "A exits", "B's queries"],
         [
             [
                 row["scenario"],
                 f"{row['readers']:,}",
-                _round(row.get("admitted_last_s")),
+                _round(row.get("closed_p50_s")),
+                "crowd not in" if "not_run" in row else _round(row.get("admitted_last_s")),
                 _round(row.get("caught_up_last_s")),
                 _round(row.get("count_right_s")),
                 row.get("readers_missing_an_update", "-"),
+                _round(row.get("a_exited_s")),
                 row.get("queries_on_b", "-"),
             ]
             for row in rows

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import sys
 import time
 
@@ -22,6 +23,10 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 RESTART_CODES = {1001, 1006, 1012, 4001, 4503}
 REFUSED_CODES = {4403, 4404, 4429}
+# As live.js: a catch-up that failed (a server error, or the server went away mid-request)
+# is asked again, up to this many times, 1 to 3 s apart.
+CATCH_UP_RETRIES = 5
+MAX_AGE = re.compile(r"(?:^|[\s,])max-age=(\d+)")
 
 
 def emit(message: dict) -> None:
@@ -29,8 +34,8 @@ def emit(message: dict) -> None:
     sys.stdout.flush()
 
 
-async def http_get(url: str) -> tuple[int, dict]:
-    """GET ``url`` (http://host:port/path) over a connection of its own; status and JSON."""
+async def http_get(url: str) -> tuple[int, dict, str]:
+    """GET ``url`` (http://host:port/path) on a connection of its own: status, JSON, headers."""
     host_port, _, path = url.removeprefix("http://").partition("/")
     host, _, port = host_port.partition(":")
     reader, writer = await asyncio.open_connection(host, int(port))
@@ -40,7 +45,7 @@ async def http_get(url: str) -> tuple[int, dict]:
     writer.close()
     head, _, body = data.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    return status, (json.loads(body) if status == 200 else {})
+    return status, (json.loads(body) if status == 200 else {}), head.decode("latin-1").lower()
 
 
 class Reader:
@@ -51,7 +56,12 @@ class Reader:
         self.missing: set[int] = set()  # seqs skipped and not yet caught up
         self.failures = 0
         self.admitted_at = None  # when its latest socket opened
+        self.closes: list[float] = []  # when it saw each socket close, or fail to open
         self.caught_up_at = None  # when its latest catch-up after opening answered
+        self.catch_up_failures: dict[str, int] = {}  # why catch-ups failed: how often
+        self.follow_up: asyncio.Task | None = None
+        self.catching: asyncio.Task | None = None
+        self.catch_up_again = False
         self.reconnects = 0
         self.codes: dict[int, int] = {}
 
@@ -61,21 +71,66 @@ class Reader:
         self.missing.discard(seq)
         self.last_seq = max(self.last_seq, seq)
 
-    async def catch_up(self) -> None:
+    @property
+    def catching_up(self) -> bool:
+        return self.catching is not None and not self.catching.done()
+
+    def start_catch_up(self, *, opened: bool = False) -> None:
+        """Catch up in a task of its own; one at a time, and once more if asked meanwhile."""
+        if self.catching_up:
+            self.catch_up_again = True
+            return
+        self.catching = asyncio.create_task(self._catch_up_task(opened))
+
+    async def _catch_up_task(self, opened: bool) -> None:
+        if await self.catch_up() and opened:
+            self.caught_up_at = time.time()
+        if self.catch_up_again:
+            self.catch_up_again = False
+            await self.catch_up()
+
+    async def catch_up(self, *, again: bool = False) -> bool:
+        """Ask what was missed, as live.js does (again after a failure); False: no answer."""
+        for attempt in range(CATCH_UP_RETRIES + 1):
+            if attempt:
+                await asyncio.sleep(1 + random.random() * 2)
+            failure = await self._catch_up_once(again=again)
+            if failure is None:
+                return True
+            self.catch_up_failures[failure] = self.catch_up_failures.get(failure, 0) + 1
+            if failure.startswith("HTTP 4"):
+                return False  # a refusal waits for the socket's own verdict, as live.js
+        return False
+
+    async def _catch_up_once(self, *, again: bool) -> str | None:
         base = self.urls[self.server].replace("ws://", "http://")
         try:
-            status, data = await http_get(
+            status, data, head = await http_get(
                 f"{base}/live/{self.channel_id}/updates/?since={self.last_seq}"
             )
-        except (OSError, ValueError, IndexError):
-            return  # the server went away meanwhile; as live.js, the next (re)connect asks again
+        except (OSError, ValueError, IndexError) as exc:
+            return type(exc).__name__  # the server went away mid-request, or answered garbage
         if status != 200:
-            return
+            return f"HTTP {status}"
         if "snapshot" in data:
             self.missing = {seq for seq in self.missing if seq > data["snapshot"]["seq"]}
             self.last_seq = max(self.last_seq, data["snapshot"]["seq"])
         for frame in data.get("frames", []):
             self.apply(frame["seq"])
+        # A public answer may be up to max-age old (a cache's): ask once more after it.
+        cache_control = next(
+            (line for line in head.splitlines() if line.startswith("cache-control:")), ""
+        )
+        max_age = MAX_AGE.search(cache_control)
+        if not again and "public" in cache_control and max_age:
+            if self.follow_up is not None:
+                self.follow_up.cancel()
+            self.follow_up = asyncio.create_task(self._follow_up(int(max_age[1])))
+        return None
+
+    async def _follow_up(self, max_age: int) -> None:
+        await asyncio.sleep(max_age + random.random())
+        await self.catch_up(again=True)
 
     def delay(self, code: int | None) -> float:
         if code in REFUSED_CODES:
@@ -94,23 +149,25 @@ class Reader:
                 async with connect(url, origin=origin, open_timeout=60) as socket:
                     self.failures = 0
                     self.admitted_at = time.time()
+                    # Beside the socket, as live.js's fetch: a close is seen meanwhile.
+                    self.start_catch_up(opened=True)
                     if connected is not None:
-                        connected.set()
+                        # Ready once in and caught up: a crowd that has settled.
+                        self.catching.add_done_callback(lambda _, event=connected: event.set())
                         connected = None
-                    await self.catch_up()
-                    self.caught_up_at = time.time()
                     async for message in socket:
                         start = message.rfind('"seq":') + 6
                         seq = int(message[start : message.index(",", start)])
-                        if seq == self.last_seq + 1:
+                        if seq == self.last_seq + 1 and not self.catching_up:
                             self.apply(seq)
                         elif seq > self.last_seq:
-                            await self.catch_up()
+                            self.start_catch_up()  # a gap: the endpoint has it and the missed
             except ConnectionClosed as closed:
                 code = closed.rcvd.code if closed.rcvd else 1006
             except (OSError, InvalidHandshake, TimeoutError, ValueError):
                 # Refused, or a handshake the server failed (as a browser sees: 1006).
                 code = 1006
+            self.closes.append(time.time())
             self.codes[code] = self.codes.get(code, 0) + 1
             self.failures += 1
             self.reconnects += 1
@@ -118,7 +175,10 @@ class Reader:
             await asyncio.sleep(self.delay(code))
 
     def state(self) -> list:
-        return [self.admitted_at, self.caught_up_at, self.last_seq, len(self.missing)]
+        return [
+            *(self.admitted_at, self.caught_up_at, self.last_seq, len(self.missing)),
+            self.closes,
+        ]
 
 
 async def main() -> None:
@@ -143,14 +203,18 @@ async def main() -> None:
         command = line.strip()
         if command == "report":
             codes: dict[int, int] = {}
+            failures: dict[str, int] = {}
             for reader in readers:
                 for code, count in reader.codes.items():
                     codes[code] = codes.get(code, 0) + count
+                for why, count in reader.catch_up_failures.items():
+                    failures[why] = failures.get(why, 0) + count
             emit(
                 {
                     "event": "report",
                     "readers": [reader.state() for reader in readers],
                     "codes": codes,
+                    "catch_up_failures": failures,
                 }
             )
         elif command == "quit":

@@ -167,6 +167,27 @@ async def test_a_member_who_leaves_during_a_refresh_stays_gone(make_backend):
     await presence.aclose()
 
 
+async def test_a_reader_let_go_while_its_join_is_on_its_way_stays_gone(make_backend):
+    presence = make_backend()
+    write, landed = presence._add, asyncio.Event()
+
+    async def sent_then_lands(channel_id, member):
+        await asyncio.sleep(0.2)
+        await write(channel_id, member)
+        landed.set()
+
+    # A write already sent lands even if the reader is cancelled meanwhile.
+    presence._add = lambda *member: asyncio.shield(asyncio.ensure_future(sent_then_lands(*member)))
+    joining = asyncio.create_task(presence.join("a", "reader-1"))
+    await asyncio.sleep(0.05)
+    # Its handshake timed out (or the process stops): admission cancelled, reader let go.
+    joining.cancel()
+    await presence.discard("a", "reader-1")
+    await landed.wait()
+    await wait_for(lambda: presence.counts(["a"]) == {"a": 0})
+    await presence.aclose()
+
+
 async def test_expired_members_are_pruned_from_redis_before_counting(redis_url, redis_prefix):
     dead = RedisPresence(host={"address": redis_url}, prefix=redis_prefix, ttl=0.3)
     await dead.join("a", "dead")

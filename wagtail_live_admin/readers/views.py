@@ -1,5 +1,6 @@
 """The catch-up endpoint: what a reader missed, from the publish log or as a snapshot."""
 
+import functools
 import json
 
 from django.http import HttpResponse, JsonResponse
@@ -16,6 +17,7 @@ from ..conf import get_setting
 from ..delivery.models import PublishLogEntry
 from ..delivery.snapshot import current_state, last_seq, render_shown_posts, shown_post_ids
 from ..realtime.admission import FORBIDDEN, NOT_LIVE, judge
+from . import crowd
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -52,13 +54,14 @@ def _frames(entries: list, page) -> str:
 
 
 @require_GET
-def updates(request, channel_id: str) -> HttpResponse:
+async def updates(request, channel_id: str) -> HttpResponse:
     """Return the frames after ``?since=<seq>``, or a snapshot when the log no longer has them.
 
     Readers of this endpoint are held to the same rule as the websocket: the page
     must be live and pass its view restrictions. Only the updates of the page that
     has the channel now are served: those of a page that had it before are not.
-    A public page's answer may be cached, briefly, by anyone (``_cacheable``).
+    A public page's answer may be cached, briefly, by anyone (``_cacheable``), and is
+    kept in memory for the crowd that asks the same after a restart (``crowd``).
     """
     try:
         since = int(request.GET.get("since", ""))
@@ -66,12 +69,21 @@ def updates(request, channel_id: str) -> HttpResponse:
             raise ValueError
     except ValueError:
         return _error(_("Give ?since= the last seq you applied, a whole number from 0."), 400)
+    read = functools.partial(_read, request, channel_id, since)
+    response, public = await crowd.answer(channel_id, since, read)
+    if not public:
+        return response
+    return get_conditional_response(request, etag=response.headers["ETag"], response=response)
+
+
+def _read(request, channel_id: str, since: int) -> tuple[HttpResponse, bool]:
+    """Read the answer from the database: the response, and whether anyone may have it."""
     latest = last_seq(channel_id)
     verdict = judge(channel_id, request.user, request.session)
     if verdict.reason == NOT_LIVE:
-        return _error(_("No live page has this channel."), 404)
+        return _error(_("No live page has this channel."), 404), False
     if verdict.reason == FORBIDDEN:
-        return _error(_("You may not view this page."), 403)
+        return _error(_("You may not view this page."), 403), False
     page = verdict.page
     limit = get_setting("CATCH_UP_MAX_FRAMES")
     missed = PublishLogEntry.objects.filter(
@@ -99,12 +111,12 @@ def updates(request, channel_id: str) -> HttpResponse:
         response = JsonResponse({"snapshot": _snapshot(page)})
     if not verdict.public:
         add_never_cache_headers(response)
-        return response
-    return _cacheable(request, response)
+        return response, False
+    return _cacheable(response), True
 
 
-def _cacheable(request, response: HttpResponse) -> HttpResponse:
-    """Let browsers and shared caches keep a public page's answer; 304 when theirs is current.
+def _cacheable(response: HttpResponse) -> HttpResponse:
+    """Let browsers and shared caches keep a public page's answer (304 when theirs is current).
 
     After a server restart, thousands of readers ask for the same ``?since=``: a CDN then
     answers all but one. The ETag is the answer's own hash, so it changes with anything
@@ -112,4 +124,4 @@ def _cacheable(request, response: HttpResponse) -> HttpResponse:
     """
     patch_cache_control(response, public=True, max_age=get_setting("CATCH_UP_MAX_AGE"))
     set_response_etag(response)
-    return get_conditional_response(request, etag=response.headers["ETag"], response=response)
+    return response

@@ -1,16 +1,13 @@
 """``LiveConsumer``: one reader's websocket on a live page's channel.
 
-It is thin: it admits the reader (``admission.judge``, the rule the catch-up endpoint
-follows too, or from memory for a public page: ``public_pages``), joins the channel's
-group, counts the reader (``presence``) and forwards frames that the publisher encoded
-once. It writes nothing to the database and renders nothing. When a page's privacy or
-publication changes, ``recheck`` asks its readers' consumers to run admission again. On
-SIGTERM, ``shutdown`` lets its readers go.
-
-The channel's group is joined once per process (``fanout``), which hands each message
-sent to the group to every local reader's handler for its type (``live.update`` ->
-``live_update``, ``live.recheck`` -> ``live_recheck``). A reader has no layer channel of
-its own: send to the group.
+It is thin: it admits the reader (``admission.judge``, the catch-up endpoint's rule too,
+or from memory for a public page: ``public_pages``), joins the channel's group, counts
+the reader (``presence``) and forwards frames that the publisher encoded once. It writes
+nothing to the database and renders nothing. ``recheck`` runs admission again when a
+page's privacy or publication changes; on SIGTERM, ``shutdown`` lets its readers go. The
+group is joined once per process (``fanout``), which hands each of its messages to every
+local reader's handler for its type (``live.update`` -> ``live_update``): a reader has
+no layer channel of its own.
 """
 
 import asyncio
@@ -156,22 +153,25 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _judge(self) -> int | None:
         """Return the close code that refuses this reader (None: admitted); note their page."""
         layer, group = get_channel_layer(), live_group_name(self.channel_id)
-        # A public page's channel that this process follows: anyone may read it.
-        self.page_id = public_pages.admitted_page(layer, group)
+        # A public page this process follows, or is judging a reader of: anyone may read it.
+        self.page_id = public_pages.admitted_page(layer, group) or (
+            await public_pages.being_read(group)
+        )
         if self.page_id is not None:
             return None
         mark = public_pages.mark(layer, group)
-        verdict = await database_sync_to_async(judge)(
-            self.channel_id, self.scope.get("user"), self.scope.get("session")
-        )
+        with public_pages.reading(group) as found:
+            verdict = await database_sync_to_async(judge)(
+                self.channel_id, self.scope.get("user"), self.scope.get("session")
+            )
+            found(verdict.page_id if verdict.public else None)
         if verdict.public:
             public_pages.remember(mark, verdict.page_id)
         self.page_id = verdict.page_id
         return _REFUSAL_CODES.get(verdict.reason)
 
     async def _join(self) -> None:
-        # Join before accepting, so no update falls between the two, and so that an
-        # open socket is a counted one.
+        # Join before accepting: no update falls between the two; an open socket counts.
         group_name = live_group_name(self.channel_id)
         self.channel_layer = get_channel_layer()
         # The reader's name in presence counts, unique across processes.
@@ -187,8 +187,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await get_presence().join(self.channel_id, self.channel_name)
 
     async def _refuse(self, code: int) -> None:
-        # A close before accept reaches the browser as HTTP 403 without a code:
-        # accept first so the reader's script learns why.
+        # A close before accept reaches the browser as HTTP 403: accept, so it learns why.
         await self.accept()
         await self.close(code=code)
 
@@ -217,9 +216,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 logger.warning("Presence leave failed on channel %r: %r", self.channel_id, exc)
         return [task for task in pending if task is not None]
 
-    def let_go(self) -> list[asyncio.Task]:
-        """Stop delivering to and counting this reader now (the process stops); see ``_release``."""
-        return self._release()
+    # The process stops: stop delivering to and counting this reader now (``shutdown``).
+    let_go = _release
 
     def _uncount(self) -> None:
         # The socket counts against its address until it is closed, whatever closed it.

@@ -85,6 +85,9 @@ class LocalGroup:
         # How many rechecks (admission again) reached this process on the group: what
         # was known of the page's readers before one may be wrong now (``public_pages``).
         self.rechecks = 0
+        # How many messages of any kind (updates, rechecks) reached it: what was read of
+        # the channel before one may be out of date now (the catch-up answers kept in memory).
+        self.received = 0
 
     async def start(self) -> None:
         self.channel_name = await self.layer.new_channel()
@@ -116,6 +119,7 @@ class LocalGroup:
         try:
             while True:
                 message = await self.layer.receive(self.channel_name)
+                self.received += 1
                 if message.get("type") == RECHECK_EVENT:
                     self.rechecks += 1
                 self._messages.put_nowait(message)

@@ -12,10 +12,18 @@ and admits later readers of the channel from memory. Anything that may turn read
 receives, and one received after the admission read the database makes that knowledge
 void. Leaving the group (its last local reader left, or the layer was lost) drops it
 too: a process outside the group would not hear the next recheck.
+
+Until then (a process that has no reader of the channel yet, as a restart sends it a
+crowd), the readers who arrive while one of them is being judged wait for that one
+reading rather than each read the database in turn: a public page is public for all of
+them (``being_read``, ``reading``). Each joins the group after that reading, as its
+first reader does.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import weakref
 from dataclasses import dataclass
 
@@ -60,3 +68,35 @@ def remember(mark: Mark | None, page_id: int) -> None:
     local = mark.subscription
     if local.following and local.rechecks == mark.rechecks:
         _known[local] = (page_id, mark.rechecks)
+
+
+# Admissions under way in this process: loop -> {group: future of the public page's id}.
+_readings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def being_read(group: str) -> int | None:
+    """Wait for an admission of ``group``'s channel under way; the page's id if it is public."""
+    under_way = _readings.get(asyncio.get_running_loop(), {}).get(group)
+    if under_way is None:
+        return None
+    # Shielded: a reader who leaves must not cancel the reading others wait for.
+    return await asyncio.shield(under_way)
+
+
+@contextlib.contextmanager
+def reading(group: str):
+    """Let the readers who arrive meanwhile wait for this admission; yields ``found(page_id)``.
+
+    Call ``found`` with the page's id if the reading finds it public, else None; then, or
+    on an error or the reader gone, the readers waiting read for themselves.
+    """
+    readings = _readings.setdefault(asyncio.get_running_loop(), {})
+    future = asyncio.get_running_loop().create_future()
+    readings.setdefault(group, future)
+    try:
+        yield future.set_result
+    finally:
+        if not future.done():
+            future.set_result(None)
+        if readings.get(group) is future:
+            del readings[group]

@@ -66,12 +66,23 @@ class PresenceBackend:
             self._local.setdefault(channel_id, set()).add(member)
         # Before the write: should it fail (Redis down), the next refresh adds the member.
         self._ensure_refresher()
+        adding = asyncio.ensure_future(self._add(channel_id, member))
+        # A reader let go while the write was on its way (its handshake timed out, the
+        # process stops) was taken out before it landed: take it out again after.
+        adding.add_done_callback(lambda _: self._gone_meanwhile(channel_id, member))
         try:
-            await self._add(channel_id, member)
+            # Shielded: a write sent may land anyway; the callback must see it through.
+            await asyncio.shield(adding)
         except Exception as exc:
             self.unreachable(exc)
             raise
         self.reachable()
+
+    def _gone_meanwhile(self, channel_id: str, member: str) -> None:
+        with self._local_lock:
+            counted = member in self._local.get(channel_id, ())
+        if not counted:
+            self.discard(channel_id, member)
 
     async def leave(self, channel_id: str, member: str) -> None:
         """Stop counting ``member`` as a reader of ``channel_id``; return once the store says so."""

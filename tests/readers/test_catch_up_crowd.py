@@ -1,0 +1,73 @@
+"""A crowd asking the same catch-up is answered from memory, until anything changes the answer."""
+
+import json
+from contextlib import ExitStack
+
+import pytest
+from django.conf import settings
+from wagtail.models import PageViewRestriction
+
+from tests.posts import post_value
+from tests.readers.test_catch_up_caching import catch_up
+from tests.realtime.test_public_admission import connect_reader, server_queries
+from tests.realtime.test_shutdown import close_code
+from tests.staff import VIEWER, make_staff
+from wagtail_live_admin.realtime.consumers import CLOSE_FORBIDDEN
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def frame_seq(socket) -> int:
+    """Wait for the next update frame on ``socket``: the server process has it too."""
+    return json.loads(socket.recv(timeout=10))["seq"]
+
+
+def test_a_crowd_is_answered_without_queries_until_an_update_or_a_recheck(
+    fresh_live_page, shared_redis, daphne, client
+):
+    page, channel_id = fresh_live_page, fresh_live_page.channel_id
+    page.add_live_post(post_value("Kick-off", message_id="kick-off"))
+    page.add_live_post(post_value("Secret plan", message_id="secret"))
+    client.force_login(make_staff(VIEWER))
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    server = daphne(env=shared_redis)
+    with ExitStack() as sockets:
+        # A signed-in reader: the process follows the channel, private or not.
+        member = sockets.enter_context(connect_reader(server, channel_id, cookie=cookie))
+        anonymous = sockets.enter_context(connect_reader(server, channel_id))
+        for reader in (member, anonymous):
+            reader.send('{"type": "ping"}')
+            assert reader.recv(timeout=5) == '{"type":"pong"}'
+
+        status, headers, first = catch_up(server, channel_id)
+        assert status == 200 and "Secret plan" in json.dumps(first)
+        before = server_queries(server)
+        for _ in range(20):
+            status, again, body = catch_up(server, channel_id)
+            assert (status, body, again["ETag"]) == (200, first, headers["ETag"])
+            assert again["Cache-Control"] == headers["Cache-Control"]
+        status, _, _ = catch_up(server, channel_id, **{"If-None-Match": headers["ETag"]})
+        assert status == 304
+        assert server_queries(server) == before
+
+        # Taken down: the answer kept before is never served again.
+        page.refresh_from_db()
+        page.delete_live_post("secret")
+        assert frame_seq(member) == frame_seq(anonymous) == 3
+        status, _, body = catch_up(server, channel_id)
+        assert status == 200 and body["seq"] == 3 and "Secret plan" not in json.dumps(body)
+        assert "Kick-off" in json.dumps(body)
+
+        # Made private: anonymous readers are refused, members answered and never cached.
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+        # Once the anonymous reader is turned away, the recheck has reached the process.
+        assert close_code(anonymous, timeout=10) == CLOSE_FORBIDDEN
+        status, headers, _ = catch_up(server, channel_id)
+        assert status == 403 and "no-store" in headers["Cache-Control"]
+        status, headers, body = catch_up(server, channel_id, Cookie=cookie)
+        assert status == 200 and body["seq"] == 3 and "ETag" not in headers
+        assert "private" in headers["Cache-Control"]
