@@ -245,13 +245,14 @@ class RedisPresence(PresenceBackend):
         self, channel_ids: Iterable[str], *, since: datetime
     ) -> dict[str, list[tuple[datetime, int]]]:
         channel_ids = list(dict.fromkeys(channel_ids))
+        # A channel no longer sampled keeps its last samples until its key expires: they
+        # are not shown once older than the window.
+        start = max(since.timestamp(), time.time() - self.trend_window)
         found = {}
         for shard, ids in self.by_shard(channel_ids).items():
             with self.sync_client(shard).pipeline(transaction=False) as pipe:
                 for channel_id in ids:
-                    pipe.zrangebyscore(
-                        self.trend_key(channel_id), since.timestamp(), "+inf", withscores=True
-                    )
+                    pipe.zrangebyscore(self.trend_key(channel_id), start, "+inf", withscores=True)
                 found.update(zip(ids, pipe.execute(), strict=True))
         return {
             channel_id: [
