@@ -592,7 +592,8 @@ async def run_cell(
         # A few frames first: the first publishes open connections and fill caches.
         await run_mode("paced", 3, lambda: next(seq_counter), publisher, clients)
         for mode in modes:
-            frames = plan.paced_frames[size] if mode == "paced" else None
+            # Sizes beyond the plan (--sizes 20000) get as few paced frames as its largest.
+            frames = plan.paced_frames.get(size, 4) if mode == "paced" else None
             profiler = Profiler(profile, servers, f"{server.name}-{size}-x{processes}-{mode}")
             await asyncio.sleep(0.5 if profile else 0)  # py-spy attaches
             cpu_before = servers.cpu()
