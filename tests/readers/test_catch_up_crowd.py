@@ -71,3 +71,23 @@ def test_a_crowd_is_answered_without_queries_until_an_update_or_a_recheck(
         status, headers, body = catch_up(server, channel_id, Cookie=cookie)
         assert status == 200 and body["seq"] == 3 and "ETag" not in headers
         assert "private" in headers["Cache-Control"]
+
+
+def test_each_reader_who_catches_up_on_a_failed_update_is_counted(
+    fresh_live_page, shared_redis, daphne
+):
+    from wagtail_live_admin.delivery.models import PublishLogEntry
+
+    page, channel_id = fresh_live_page, fresh_live_page.channel_id
+    page.add_live_post(post_value("Kick-off", message_id="kick-off"))
+    entries = PublishLogEntry.objects.filter(channel_id=channel_id)
+    entries.update(status=PublishLogEntry.Status.FAILED)
+    server = daphne(env=shared_redis)
+    with connect_reader(server, channel_id) as reader:
+        reader.send('{"type": "ping"}')
+        assert reader.recv(timeout=5) == '{"type":"pong"}'
+        for _ in range(3):
+            status, _, body = catch_up(server, channel_id)
+            assert status == 200 and "Kick-off" in json.dumps(body)
+    # The admin's "recovered" compares this with the readers then: not one for the crowd.
+    assert [entry.caught_up for entry in entries] == [3]

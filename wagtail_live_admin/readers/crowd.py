@@ -17,7 +17,8 @@ So a public page's answer is kept in memory, by channel and ``since``:
 
 A public answer may be up to max-age old from any cache anyway (``Cache-Control:
 public``), and live.js asks once more after that. A private page's answers, and
-refusals, are never kept: each is read for its own reader.
+refusals, are never kept: each is read for its own reader; so is an answer that counts
+its reader's catch-up of a failed update (the admin's "recovered").
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from ..realtime.groups import live_group_name
 TTL = 1.0
 # Kept answers per process before the expired ones are dropped.
 PRUNE_ABOVE = 64
-# What the readers waiting on a reading learn when it was a private page's, or a refusal.
+# What the readers waiting on a reading learn when it is not to be shared (see above).
 PRIVATE = object()
 
 
@@ -83,7 +84,8 @@ async def answer(channel_id: str, since: int, read) -> tuple[HttpResponse, bool]
     """Return ``read()``'s answer ``(response, public)``, or the same answer kept in memory.
 
     ``read`` is the sync reading from the database (run in a thread): it returns the
-    response and whether anyone may have it (a public page's 200).
+    response, whether anyone may have it (a public page's 200), and whether readers
+    asking the same may share it.
     """
     loop = asyncio.get_running_loop()
     entries = _entries.setdefault(loop, {})
@@ -92,7 +94,7 @@ async def answer(channel_id: str, since: int, read) -> tuple[HttpResponse, bool]
         # Shielded: a reader who leaves must not cancel the reading others wait for.
         kept = await asyncio.shield(entry.kept)
         if kept is PRIVATE:
-            return await sync_to_async(read)()  # each reader of a private page for themselves
+            return await _read_own(read)
         if kept is not None:
             return kept.response(), True
         # The reading failed, or an update came meanwhile: one of the waiters reads again
@@ -100,20 +102,25 @@ async def answer(channel_id: str, since: int, read) -> tuple[HttpResponse, bool]
     subscription = fanout.subscription(get_channel_layer(), live_group_name(channel_id))
     if subscription is None:
         # No reader of the channel here: this process would not hear what voids an answer.
-        return await sync_to_async(read)()
+        return await _read_own(read)
     entry = _Entry(
         subscription, subscription.received, time.monotonic() + TTL, loop.create_future()
     )
     _store(entries, key, entry)
     try:
-        response, public = await sync_to_async(read)()
+        response, public, shared = await sync_to_async(read)()
     except BaseException:  # cancelled too: one of the readers who wait reads again
         _drop(entries, key, entry)
         raise
-    if public and response.status_code == 200 and entry.current():
+    if shared and response.status_code == 200 and entry.current():
         entry.kept.set_result(Kept.of(response))
     else:
-        _drop(entries, key, entry, None if public else PRIVATE)
+        _drop(entries, key, entry, None if shared else PRIVATE)
+    return response, public
+
+
+async def _read_own(read) -> tuple[HttpResponse, bool]:
+    response, public, _shared = await sync_to_async(read)()
     return response, public
 
 

@@ -76,14 +76,15 @@ async def updates(request, channel_id: str) -> HttpResponse:
     return get_conditional_response(request, etag=response.headers["ETag"], response=response)
 
 
-def _read(request, channel_id: str, since: int) -> tuple[HttpResponse, bool]:
-    """Read the answer from the database: the response, and whether anyone may have it."""
+def _read(request, channel_id: str, since: int) -> tuple[HttpResponse, bool, bool]:
+    """Read the answer from the database: the response, whether anyone may have it, and
+    whether readers asking the same may share it (``crowd``)."""
     latest = last_seq(channel_id)
     verdict = judge(channel_id, request.user, request.session)
     if verdict.reason == NOT_LIVE:
-        return _error(_("No live page has this channel."), 404), False
+        return _error(_("No live page has this channel."), 404), False, False
     if verdict.reason == FORBIDDEN:
-        return _error(_("You may not view this page."), 403), False
+        return _error(_("You may not view this page."), 403), False, False
     page = verdict.page
     limit = get_setting("CATCH_UP_MAX_FRAMES")
     missed = PublishLogEntry.objects.filter(
@@ -99,8 +100,9 @@ def _read(request, channel_id: str, since: int) -> tuple[HttpResponse, bool]:
     # A failed update that this reader now gets (in its frame, or in the snapshot) has
     # reached one more reader: the admin tells a failure that readers recovered from.
     failed = [entry.pk for entry in entries if entry.status == PublishLogEntry.Status.FAILED]
+    counted = 0
     if failed or (not complete and since < latest):
-        (missed.filter(pk__in=failed) if complete else missed).served_by_catch_up()
+        counted = (missed.filter(pk__in=failed) if complete else missed).served_by_catch_up()
     if complete:
         body = (
             f'{{"channel_id":{json.dumps(channel_id)},"seq":{latest},'
@@ -111,8 +113,10 @@ def _read(request, channel_id: str, since: int) -> tuple[HttpResponse, bool]:
         response = JsonResponse({"snapshot": _snapshot(page)})
     if not verdict.public:
         add_never_cache_headers(response)
-        return response, False
-    return _cacheable(response), True
+        return response, False, False
+    # An answer that counted its reader's catch-up is each reader's own: shared by a
+    # crowd, it would count one reader where all of them recovered.
+    return _cacheable(response), True, not counted
 
 
 def _cacheable(response: HttpResponse) -> HttpResponse:
