@@ -8,7 +8,8 @@ from .views.channel import ChannelView, CountsView, WatchingView
 from .views.dashboard import DashboardView
 from .views.entry import PublishLogEntryView
 from .views.log import PublishLogView
-from .views.republish import RepublishFailedView, RepublishRowView, RepublishView, ResyncView
+from .views.republish import RepublishFailedView, RepublishRowView, RepublishView
+from .views.resync import ResyncView
 
 app_name = "live_admin"
 

@@ -13,8 +13,8 @@ from ...delivery.models import PublishLogEntry
 from ..permissions import can_republish
 from ..preview import post_previews
 from ..recovery import mark_recovered
+from ..republish_plans import republish_plan_context
 from .base import LiveViewMixin, log_url
-from .republish import republish_plan_context
 
 
 class PublishLogEntryView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -1,16 +1,11 @@
-"""Re-push from the admin: one update, a channel's (or every) failed update, a re-sync.
+"""Re-push from the admin: one update, or a channel's (or every) failed update.
 
-Each view needs the "republish" permission. GET shows what would be sent and
-changes nothing; POST (with CSRF) sends. The work is done in
-``wagtail_live_admin.delivery.republish`` and ``wagtail_live_admin.delivery.resync``;
-the views write the re-pushes to Wagtail's audit log.
+Each view needs the "republish" permission. GET shows what would be sent and changes
+nothing; POST (with CSRF) sends, through ``delivery.republish``, and writes the audit log.
 """
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -20,52 +15,17 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from ...delivery.models import PublishLogEntry
-from ...delivery.refusals import RepublishRefused, nothing_left_message
-from ...delivery.republish import plan_failed, plan_republish, republish, republish_failed
-from ...delivery.resync import plan_resync, resync
-from ...live.history import post_excerpt
-from ..log_actions import log_republished, log_resynced
+from ...delivery.refusals import RepublishRefused
+from ...delivery.republish import plan_failed, republish, republish_failed
+from ..log_actions import log_republished
 from ..permissions import REPUBLISH
 from ..preview import post_previews
+from ..republish_plans import republish_plan_context
 from .base import LiveViewMixin, log_url
 from .log import PublishLogView
 from .log_table import log_row_response
 
 Status = PublishLogEntry.Status
-
-
-def republish_plan_context(entry: PublishLogEntry) -> dict:
-    """For templates: ``plan`` (what a re-publish sends now), ``plan_refusal`` (why not)."""
-    try:
-        plan = plan_republish(entry)
-    except RepublishRefused as exc:
-        return {"plan": None, "plan_refusal": str(exc)}
-    return {
-        "plan": plan,
-        "plan_refusal": nothing_left_message(plan.original.seq) if plan.empty else "",
-        **plan_posts(plan),
-    }
-
-
-def plan_posts(plan) -> dict:
-    """The plan's posts by the start of their text (from the update, else from the page):
-    ``plan_renders`` and ``plan_removals`` as (id, text), ``plan_left_out`` with the reason.
-    """
-    on_page = {item["id"]: item for item in plan.page.live_posts.raw_data}
-
-    def text(post_id) -> str:
-        if str(post_id) in on_page:
-            return post_excerpt(on_page[str(post_id)])
-        # Gone from the page: the text of the update's render, without its time line.
-        html = (plan.original.renders.get(post_id) or {}).get("content") or ""
-        html = html.partition('class="live-post-content">')[2] or html
-        return Truncator(" ".join(strip_tags(html).split())).chars(80)
-
-    return {
-        "plan_renders": [(post_id, text(post_id)) for post_id in plan.renders],
-        "plan_removals": [(post_id, text(post_id)) for post_id in plan.removals],
-        "plan_left_out": [(post_id, text(post_id), why) for post_id, why in plan.left_out.items()],
-    }
 
 
 def report_sent(request, entry: PublishLogEntry, *, sent: str, failed: str, names: dict) -> None:
@@ -249,71 +209,3 @@ class RepublishFailedView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView
             )
         if not outcomes:
             messages.warning(request, _("There was no failed update to re-push."))
-
-
-class ResyncView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView):
-    """GET: what a re-sync of a channel sends, against what readers last received; POST: send it."""
-
-    permission_required = REPUBLISH
-    template_name = "wagtail_live_admin/republish/resync.html"
-    header_icon = "rotate"
-
-    def get(self, request, *args, channel_id, **kwargs):
-        try:
-            self.plan = plan_resync(channel_id)
-        except RepublishRefused as exc:
-            raise Http404(str(exc)) from exc
-        return super().get(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return _("Re-sync %(channel_id)s") % {"channel_id": self.kwargs["channel_id"]}
-
-    def get_breadcrumbs_items(self):
-        channel_id = self.kwargs["channel_id"]
-        return self.live_breadcrumbs(
-            {"url": reverse("live_admin:log"), "label": _("Publish log")},
-            {"url": log_url(channel_id), "label": channel_id},
-            {"url": "", "label": _("Re-sync")},
-        )
-
-    def get_context_data(self, **kwargs):
-        plan = self.plan
-
-        def previews(post_ids, renders):
-            return post_previews({post_id: renders[post_id] for post_id in post_ids}, self.request)
-
-        return super().get_context_data(
-            plan=plan,
-            added=previews(plan.added, plan.renders),
-            # ([what readers have], [what the re-sync sends]) for each changed post
-            changed=[
-                ([before], [after])
-                for before, after in zip(
-                    previews(plan.changed, plan.readers.posts),
-                    previews(plan.changed, plan.renders),
-                    strict=True,
-                )
-            ],
-            removed=previews(plan.removed, plan.readers.posts),
-            log_url=log_url(self.kwargs["channel_id"]),
-            **kwargs,
-        )
-
-    def post(self, request, *args, channel_id, **kwargs):
-        try:
-            entry = resync(channel_id, request.user)
-        except RepublishRefused as exc:
-            messages.error(request, str(exc))
-            return redirect(log_url(channel_id))
-        log_resynced(request.user, entry)
-        report_sent(
-            request,
-            entry,
-            sent=_("“%(channel_id)s” was re-synced: update #%(seq)s has the page as it is now."),
-            failed=_(
-                "The re-sync of “%(channel_id)s” (#%(seq)s) could not be sent: %(error)s. It "
-                "stays in the publish log as failed."
-            ),
-            names={"channel_id": channel_id, "seq": entry.seq},
-        )
-        return redirect(log_url(channel_id))
