@@ -21,18 +21,17 @@ from tests.wheel_install import install_once
 from wagtail_live_admin.realtime.presence import get_presence
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(items):
-    """Start the longest tests early (slow, then browser): with pytest-xdist, a minute-long
-    test begun last would hold the run's end while the other worker waits. pytest-django
-    sorts next, keeping this order within its groups (transactional tests after the others,
-    whose database they would flush)."""
-    rank = {"slow": 0, "browser": 1}
-    items.sort(
-        key=lambda item: min(
-            (rank[m.name] for m in item.iter_markers() if m.name in rank), default=2
-        )
-    )
+    """Start the longest tests early: with pytest-xdist, a minute-long test begun last
+    holds the run's end while the other worker waits. Browser tests first, then
+    pytest-django sorts (tests on the database, then transactional ones, then the rest,
+    keeping this order within each), then the slow ones, which use no test database,
+    before them all."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+    result = yield
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    return result
 
 
 @pytest.hookimpl(trylast=True)

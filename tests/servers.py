@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.forkserver import ForkedProcess, fork_daphne
 from tests.services import free_port, port_open, require
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ class DaphneServer(Local):
     def __init__(self, *, port: int | None = None, env: dict | None = None):
         self.port = port or free_port()
         self.env = env or {}
-        self.process: subprocess.Popen | None = None
+        self.process: ForkedProcess | None = None
         self.started = False  # once it has served, it keeps its port across restarts
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept open across restarts)
             prefix="daphne-", suffix=".log", delete=False
@@ -83,13 +84,8 @@ class DaphneServer(Local):
             "PYTHONPATH": str(ROOT),
             **self.env,
         }
-        self.process = subprocess.Popen(
-            daphne_command(self.port),
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
+        # Forked from a process that has set Django up once (tests/forkserver.py).
+        self.process = fork_daphne(daphne_command(self.port)[3:], env=env, log=self.log.name)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

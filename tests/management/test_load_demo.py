@@ -7,6 +7,8 @@ import pytest
 
 from tests.sandbox import manage, sandbox_env, shell_json
 
+pytestmark = pytest.mark.slow  # two sandbox databases, migrated and loaded in subprocesses
+
 BLOGS = {  # channel id: (url, posts, restricted)
     "city-marathon": ("/live-blog/", 12, False),
     "election-night": ("/election-night/", 128, False),
