@@ -34,6 +34,46 @@ def pytest_collection_modifyitems(items):
     return result
 
 
+def flushes_database(item) -> bool:
+    """Whether the test commits (pytest-django's transactional tests), and so ends with a flush."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transaction = marker is not None and bool(
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or marker.args[:1]
+    )
+    return transaction or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+def runs_in_a_transaction(item) -> bool:
+    uses_db = item.get_closest_marker("django_db") is not None or "db" in item.fixturenames
+    return uses_db and not flushes_database(item)
+
+
+_flushed = False  # whether the last test on this worker ended with a flush
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """Give a test in a transaction the migrations' data back after a transactional one.
+
+    A transactional test ends with a flush, which empties the database; pytest-django runs
+    them after the others, but pytest-xdist's work stealing may hand a worker one of the
+    others after that. (The page tree, Site, Locale and groups the migrations made.)
+    """
+    global _flushed
+    if _flushed and runs_in_a_transaction(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all():
+                if contents := getattr(connection, "_test_serialized_contents", None):
+                    connection.creation.deserialize_db_from_string(contents)
+        _flushed = False
+    _flushed = _flushed or flushes_database(item)
+    return (yield)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
     """Drop what is left of this run's PostgreSQL test databases (tests/databases.py)."""
