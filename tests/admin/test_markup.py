@@ -57,3 +57,46 @@ def test_a_recovered_failure_says_so_to_screen_readers_too():
     html = status_html(entry)
     assert "data-live-recovered" in html and ">Recovered<" in html
     assert '<span class="w-sr-only">: The push failed, but every reader caught up' in html
+
+
+def wagtail_cell(column, instance) -> str:
+    return column.render_cell_html(instance, {"request": None, "row": None, "table": None})
+
+
+def test_the_logs_plain_cells_are_wagtails_columns(make_live_page, django_user_model):
+    from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UserColumn
+
+    from wagtail_live_admin.admin import log_table as cells
+
+    page = make_live_page(title="Cup final", channel_id="cup")
+    type(page).objects.filter(pk=page.pk).update(title="Cup <final>")  # escaped alike
+    named = django_user_model.objects.create_user("anna", first_name="Anna", last_name="Lee")
+    unnamed = django_user_model.objects.create_user("ben")
+    entries = [
+        PublishLogEntry.objects.record("cup", {"p1": {}}, ["p2"], page=page, user=named),
+        PublishLogEntry.objects.record("gone", {}, [], user=unnamed),  # no page, no counts
+    ]
+    entries[0].mark(Status.SENT, subscribers=1234)
+    pairs = [
+        (
+            TitleColumn(
+                "update",
+                accessor=lambda entry: f"{entry.channel_id} #{entry.seq}",
+                url_name="live_admin:entry",
+            ),
+            cells.update,
+        ),
+        (Column("page"), cells.page),
+        (Column("get_trigger_display"), cells.trigger),
+        (Column("render_count"), cells.number("render_count")),
+        (Column("removal_count"), cells.number("removal_count")),
+        (Column("subscribers"), cells.number("subscribers")),
+        (UserColumn("user"), cells.user),
+        (DateColumn("created_at"), cells.published),
+    ]
+    for entry in cells.log_entries().filter(pk__in=[e.pk for e in entries]):
+        for language in ("en", "de"):
+            with translation.override(language):
+                for column, cell in pairs:
+                    expected = squeezed(wagtail_cell(column, entry))
+                    assert squeezed(cell(entry, None)) == expected, column.name

@@ -8,9 +8,9 @@ from wagtail.admin.views.generic import BaseListingView
 from ...conf import get_setting
 from ...live.pages import live_pages
 from .. import dashboard_table as cells
-from ..dashboard_table import DashboardColumn, DashboardTable
 from ..menu import LIVE_ADMIN
 from ..stats import channel_stats
+from ..tables import CellColumn, CellTable
 from .base import LiveViewMixin, RefreshingResultsMixin
 
 
@@ -22,7 +22,7 @@ class DashboardView(LiveViewMixin, RefreshingResultsMixin, BaseListingView):
     index_url_name = "live_admin:dashboard"
     index_results_url_name = "live_admin:dashboard_results"
     paginate_by = 50
-    table_class = DashboardTable
+    table_class = CellTable
     is_searchable = True
     # Search the title and channel in the database (the annotation is not indexed).
     search_backend_name = None
@@ -31,13 +31,13 @@ class DashboardView(LiveViewMixin, RefreshingResultsMixin, BaseListingView):
     breadcrumbs_items = LiveViewMixin.breadcrumbs_items[:1]  # the dashboard is the top
 
     columns = [
-        DashboardColumn("title", cells.page_title, label=_("Page"), sort_key="title"),
-        DashboardColumn("channel", cells.channel, label=_("Channel"), sort_key="channel"),
-        DashboardColumn("subscribers", cells.subscribers, label=_("Watching now")),
-        DashboardColumn("peak", cells.peak, label=_("Peak (24 h)")),
-        DashboardColumn("trend", cells.trend, label=_("Trend")),
-        DashboardColumn("last_entry", cells.last_publish, label=_("Last publish")),
-        DashboardColumn("failures", cells.failures, label=_("Not delivered (24 h)")),
+        CellColumn("title", cells.page_title, label=_("Page"), sort_key="title"),
+        CellColumn("channel", cells.channel, label=_("Channel"), sort_key="channel"),
+        CellColumn("subscribers", cells.subscribers, label=_("Watching now")),
+        CellColumn("peak", cells.peak, label=_("Peak (24 h)")),
+        CellColumn("trend", cells.trend, label=_("Trend")),
+        CellColumn("last_entry", cells.last_publish, label=_("Last publish")),
+        CellColumn("failures", cells.failures, label=_("Not delivered (24 h)")),
     ]
 
     @cached_property

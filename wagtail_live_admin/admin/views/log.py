@@ -9,25 +9,22 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn, UserColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import HeaderButton
 
 from ...delivery.models import PublishLogEntry
 from ...live.models import CHANNEL_ID_PATTERN
+from .. import log_table as cells
 from ..filters import PublishLogFilterSet
+from ..log_table import PublishLogTable, log_entries
 from ..permissions import can_republish
 from ..recovery import mark_recovered
+from ..tables import CellColumn
 from .base import LiveViewMixin, RefreshingResultsMixin, admin_url
 from .log_export import PublishLogExportMixin
-from .log_table import PublishLogTable, RepublishColumn, log_entries
 
 # A column heading: when the update was published (Wagtail's "Published" is a page's state).
 PUBLISHED = pgettext_lazy("when an update was published", "Published")
-
-
-class StatusColumn(Column):
-    cell_template_name = "wagtail_live_admin/log/status_cell.html"
 
 
 def estimated_rows(queryset) -> int | None:
@@ -90,21 +87,16 @@ class PublishLogView(LiveViewMixin, RefreshingResultsMixin, PublishLogExportMixi
     default_ordering = "-created_at"
 
     columns = [
-        TitleColumn(
-            "__str__",
-            label=pgettext_lazy("a live update", "Update"),
-            accessor=lambda entry: f"{entry.channel_id} #{entry.seq}",
-            url_name="live_admin:entry",
-        ),
-        Column("page", label=_("Page")),
-        StatusColumn("status", label=_("Status")),
-        Column("get_trigger_display", label=_("Trigger")),
-        Column("render_count", label=_("Renders")),
-        Column("removal_count", label=_("Removals")),
-        Column("subscribers", label=_("Subscribers")),
-        UserColumn("user", label=_("User")),
-        DateColumn("created_at", label=PUBLISHED),
-        RepublishColumn("republish", label=_("Re-publish")),
+        CellColumn("update", cells.update, label=pgettext_lazy("a live update", "Update")),
+        CellColumn("page", cells.page, label=_("Page")),
+        CellColumn("status", cells.status, label=_("Status")),
+        CellColumn("trigger", cells.trigger, label=_("Trigger")),
+        CellColumn("render_count", cells.number("render_count"), label=_("Renders")),
+        CellColumn("removal_count", cells.number("removal_count"), label=_("Removals")),
+        CellColumn("subscribers", cells.number("subscribers"), label=_("Subscribers")),
+        CellColumn("user", cells.user, label=_("User")),
+        CellColumn("created_at", cells.published, label=PUBLISHED),
+        CellColumn("republish", cells.republish, label=_("Re-publish")),
     ]
 
     @cached_property

@@ -18,12 +18,12 @@ from ...delivery.models import PublishLogEntry
 from ...delivery.refusals import RepublishRefused
 from ...delivery.republish import plan_failed, republish, republish_failed
 from ..log_actions import log_republished
+from ..log_table import log_row_response
 from ..permissions import REPUBLISH
 from ..preview import post_previews
 from ..republish_plans import republish_plan_context
 from .base import LiveViewMixin, log_url
 from .log import PublishLogView
-from .log_table import log_row_response
 
 Status = PublishLogEntry.Status
 
