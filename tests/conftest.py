@@ -45,7 +45,8 @@ def flushes_database(item) -> bool:
 
 
 def runs_in_a_transaction(item) -> bool:
-    uses_db = item.get_closest_marker("django_db") is not None or "db" in item.fixturenames
+    fixtures = getattr(item, "fixturenames", ())
+    uses_db = item.get_closest_marker("django_db") is not None or "db" in fixtures
     return uses_db and not flushes_database(item)
 
 

@@ -43,6 +43,7 @@ class ForkedProcess:
             text = self.status_file.read_text()
             if text:
                 self.returncode = int(text)
+                self.status_file.unlink()
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
