@@ -39,7 +39,9 @@ def flushes_database(item) -> bool:
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
     transaction = marker is not None and bool(
-        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or marker.args[:1]
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or (marker.args and marker.args[0])  # django_db(True)
     )
     return transaction or "transactional_db" in fixtures or "live_server" in fixtures
 

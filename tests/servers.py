@@ -29,18 +29,13 @@ def stop_group(process: subprocess.Popen, *, timeout: float = 10) -> None:
         process.wait()
 
 
+def daphne_arguments(port: int) -> list[str]:
+    """daphne's arguments to serve the test project's ASGI application on 127.0.0.1:``port``."""
+    return ["-b", "127.0.0.1", "-p", str(port), "tests.asgi:application"]
+
+
 def daphne_command(port: int) -> list[str]:
-    """daphne serving the test project's ASGI application on 127.0.0.1:``port``."""
-    return [
-        sys.executable,
-        "-m",
-        "daphne",
-        "-b",
-        "127.0.0.1",
-        "-p",
-        str(port),
-        "tests.asgi:application",
-    ]
+    return [sys.executable, "-m", "daphne", *daphne_arguments(port)]
 
 
 class Local:
@@ -85,7 +80,7 @@ class DaphneServer(Local):
             **self.env,
         }
         # Forked from a process that has set Django up once (tests/forkserver.py).
-        self.process = fork_daphne(daphne_command(self.port)[3:], env=env, log=self.log.name)
+        self.process = fork_daphne(daphne_arguments(self.port), env=env, log=self.log.name)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
