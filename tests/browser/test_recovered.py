@@ -64,11 +64,17 @@ def test_a_failure_that_every_reader_caught_up_on_shows_as_recovered(
             not_delivered = row.locator(f'[data-live-failures="{live_page.channel_id}"]')
             expect(last_publish).to_have_attribute("data-live-last-status", "sent")
 
+            # The reader is cut off too until the dashboard has shown the failure: its
+            # catch-ups (a public page's answer is asked again once its max-age passed)
+            # would otherwise fetch the update, and recover it, before the dashboard looks.
+            updates = "**/live/*/updates/**"
+            reader.page.route(updates, lambda route: route.abort())
             redis.stop()
             failed = in_thread(publish_during_the_outage)
             assert failed.status == PublishLogEntry.Status.FAILED
             expect(last_publish).to_have_attribute("data-live-last-status", "failed")
             expect(not_delivered.locator("a.w-text-critical-200")).to_have_text("1")
+            reader.page.unroute(updates)
 
             # Redis is back: the reader's socket comes back, and the page asks the
             # catch-up endpoint for what it missed, the failed update with it.
