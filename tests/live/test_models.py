@@ -1,5 +1,7 @@
 """LivePageMixin: what a save of a live page sends, and what it never sends."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -227,6 +229,15 @@ def test_get_updates_since(live_page):
     assert list(updated) == [post_b.id]
     assert "after" in updated[post_b.id]["content"]
     assert len(current) == 2
+
+
+def test_get_updates_since_a_moment_in_the_same_millisecond_as_a_post_includes_it(live_page):
+    # The post keeps 12:00:00.123; a client asking from 12:00:00.123789 still gets it.
+    at = datetime(2026, 12, 2, 12, 0, 0, 123789, tzinfo=UTC)
+    live_page.add_live_post(post_value("same millisecond", message_id="c", created=at))
+    updated, _ = live_page.get_updates_since(at)
+    assert list(updated) == [live_page.get_live_post_by_message_id("c").id]
+    assert live_page.get_updates_since(at + timedelta(milliseconds=1))[0] == {}
 
 
 def test_submitting_for_moderation_sends_nothing(live_page, updates, django_user_model):

@@ -271,6 +271,9 @@ class LivePageMixin(MergeBaseMixin, models.Model):
 
 def _changed_since(post, moment: datetime) -> bool:
     # ">=": a client asks from ``last_update_timestamp``, the instant of the last change.
+    # A post keeps its times to the millisecond: one made in the same millisecond as a
+    # finer ``moment`` counts as changed since (sent once more rather than missed).
+    moment = to_the_millisecond(moment)
     created, modified = post.value["created"], post.value["modified"]
     return bool(created and created >= moment or modified and modified >= moment)
 
