@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -29,14 +30,35 @@ pytestmark = [
 Status = PublishLogEntry.Status
 
 
-def subscribe(nginx, channel_id="match-day.1", *, origin=None):
-    """Open a reader's websocket on ``nginx``, from a page of that server (or ``origin``)."""
-    return connect(
-        f"{nginx.ws_url}/ws/channel/{channel_id}/", origin=origin or nginx.url, open_timeout=10
+@pytest.fixture
+def live_page(fresh_live_page):
+    # A channel of the test's own: Nchan may count a reader of an earlier test a while
+    # longer (docs/how-to/nginx-nchan.md, "Counts" under "Configure Django").
+    return fresh_live_page
+
+
+def subscribe(nginx, channel_id, *, origin=None, **kwargs):
+    """Open a reader's websocket on ``nginx``, from a page of that server (or ``origin``).
+
+    Returns once Nchan counts the reader: it subscribes in Redis a moment after the
+    handshake, and a frame published before that is not sent to it (``live.js`` catches
+    up on open; a bare socket here would wait for a frame it never gets).
+    """
+    channel = urllib.parse.unquote(channel_id)
+    before = nchan_client.subscribers(channel)
+    socket = connect(
+        f"{nginx.ws_url}/ws/channel/{channel_id}/",
+        origin=origin or nginx.url,
+        open_timeout=10,
+        **kwargs,
     )
+    if counted(channel, before + 1) != before + 1:
+        socket.close()
+        raise AssertionError(f"Nchan did not count the reader of {channel} (had {before})")
+    return socket
 
 
-def refusal(nginx, channel_id="match-day.1", **kwargs) -> int:
+def refusal(nginx, channel_id, **kwargs) -> int:
     """Return the HTTP status nginx answers a reader's handshake with."""
     with pytest.raises(InvalidStatus) as refused:
         subscribe(nginx, channel_id, **kwargs).close()
@@ -64,13 +86,11 @@ def counted(channel_id: str, readers: int, timeout=5.0) -> int:
 
 
 def test_a_reader_on_one_nginx_gets_a_publish_made_through_the_other(nchan, live_page):
-    with subscribe(nchan.b) as reader:
-        # Nchan counts a new subscriber through Redis a moment after its handshake.
-        assert counted("match-day.1", 1) == 1
+    with subscribe(nchan.b, live_page.channel_id) as reader:
         entry = add_post(live_page, "Kick-off", "m1")
         frame = receive_frame(reader)
     assert frame["seq"] == entry.seq == 1
-    assert frame["channel_id"] == "match-day.1"
+    assert frame["channel_id"] == live_page.channel_id
     [render] = frame["renders"].values()
     assert "Kick-off" in render["content"]
     entry.refresh_from_db()
@@ -79,7 +99,8 @@ def test_a_reader_on_one_nginx_gets_a_publish_made_through_the_other(nchan, live
 
 
 def test_readers_on_both_servers_get_the_same_frames_in_order(nchan, live_page):
-    with subscribe(nchan.a) as on_a, subscribe(nchan.b) as on_b:
+    channel_id = live_page.channel_id
+    with subscribe(nchan.a, channel_id) as on_a, subscribe(nchan.b, channel_id) as on_b:
         for n in range(1, 4):
             add_post(live_page, f"Update {n}", f"m{n}")
         for reader in (on_a, on_b):
@@ -92,12 +113,12 @@ def test_an_unknown_channel_is_refused_with_404(nchan, live_page):
 
 def test_a_page_that_is_not_live_is_refused_with_404(nchan, live_page):
     live_page.unpublish()
-    assert refusal(nchan.b) == 404
+    assert refusal(nchan.b, live_page.channel_id) == 404
 
 
 def test_a_private_page_is_refused_with_403(nchan, live_page):
     PageViewRestriction.objects.create(page=live_page, restriction_type="login")
-    assert refusal(nchan.b) == 403
+    assert refusal(nchan.b, live_page.channel_id) == 403
 
 
 def test_a_private_page_admits_a_reader_who_may_view_it(nchan, live_page):
@@ -106,26 +127,21 @@ def test_a_private_page_admits_a_reader_who_may_view_it(nchan, live_page):
     client = Client()
     client.force_login(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
-    with connect(
-        f"{nchan.b.ws_url}/ws/channel/match-day.1/",
-        origin=nchan.b.url,
-        additional_headers={"Cookie": cookie},
-        open_timeout=10,
-    ) as reader:
+    with subscribe(nchan.b, live_page.channel_id, additional_headers={"Cookie": cookie}) as reader:
         add_post(live_page, "Members only", "m1")
         assert receive_frame(reader)["seq"] == 1
 
 
 def test_another_sites_page_is_refused_with_403(nchan, live_page):
-    assert refusal(nchan.b, origin="http://evil.example") == 403
+    assert refusal(nchan.b, live_page.channel_id, origin="http://evil.example") == 403
 
 
 def test_making_the_page_private_closes_its_readers_and_refuses_them_again(nchan, live_page):
-    with subscribe(nchan.b) as reader:
+    with subscribe(nchan.b, live_page.channel_id) as reader:
         PageViewRestriction.objects.create(page=live_page, restriction_type="login")
         with pytest.raises(ConnectionClosed):
             reader.recv(timeout=5)
-    assert refusal(nchan.b) == 403
+    assert refusal(nchan.b, live_page.channel_id) == 403
 
 
 def counts_until(admin_client, total: int, timeout=5.0) -> list[int]:
@@ -138,13 +154,14 @@ def counts_until(admin_client, total: int, timeout=5.0) -> list[int]:
 
 
 def test_the_dashboard_counts_readers_of_every_nginx(nchan, live_page, admin_client):
-    with subscribe(nchan.a), subscribe(nchan.b), subscribe(nchan.b):
+    channel = live_page.channel_id
+    with subscribe(nchan.a, channel), subscribe(nchan.b, channel), subscribe(nchan.b, channel):
         seen = counts_until(admin_client, 3)
         assert seen[-1] == 3, seen
         [channel] = admin_client.get("/admin/live/counts/").json()["channels"]
         dashboard = admin_client.get("/admin/live/results/").content.decode()
-    assert channel["channel_id"] == "match-day.1" and channel["subscribers"] == 3
-    assert 'data-live-subscribers="match-day.1">3<' in dashboard
+    assert channel["channel_id"] == live_page.channel_id and channel["subscribers"] == 3
+    assert f'data-live-subscribers="{live_page.channel_id}">3<' in dashboard
     # The readers left: nobody is counted any longer.
     seen = counts_until(admin_client, 0)
     assert seen[-1] == 0, seen
@@ -156,7 +173,7 @@ def test_a_re_push_from_the_admin_reaches_a_reader(nchan, live_page, admin_clien
         failed = add_post(live_page, "Goal!", "m1")
     failed.refresh_from_db()
     assert failed.status == Status.FAILED and "URLError" in failed.error
-    with subscribe(nchan.b) as reader:
+    with subscribe(nchan.b, live_page.channel_id) as reader:
         response = admin_client.post(f"/admin/live/log/{failed.pk}/republish/")
         assert response.status_code in (200, 302)
         frame = receive_frame(reader)
@@ -167,7 +184,8 @@ def test_a_re_push_from_the_admin_reaches_a_reader(nchan, live_page, admin_clien
 
 def test_catch_up_through_nginx_serves_what_a_reader_missed(nchan, live_page):
     add_post(live_page, "Before you came", "m1")
-    with urllib.request.urlopen(f"{nchan.b.url}/live/match-day.1/updates/?since=0") as response:
+    url = f"{nchan.b.url}/live/{live_page.channel_id}/updates/?since=0"
+    with urllib.request.urlopen(url) as response:
         body = json.loads(response.read())
     assert [frame["seq"] for frame in body["frames"]] == [1]
 
@@ -175,9 +193,7 @@ def test_catch_up_through_nginx_serves_what_a_reader_missed(nchan, live_page):
 def test_a_frame_larger_than_nginxs_default_body_limit_reaches_a_reader(nchan, live_page):
     # A re-sync of a long live blog sends all of its posts in one frame: well over 1 MB.
     text = "Minute by minute. " * 100_000
-    with connect(
-        f"{nchan.b.ws_url}/ws/channel/match-day.1/", origin=nchan.b.url, max_size=None
-    ) as reader:
+    with subscribe(nchan.b, live_page.channel_id, max_size=None) as reader:
         entry = add_post(live_page, text, "long")
         frame = reader.recv(timeout=10)
     entry.refresh_from_db()
@@ -194,7 +210,7 @@ def test_live_simulate_as_its_own_process_reaches_nginx_readers(nchan, live_page
         WAGTAIL_LIVE_TEST_DB_NAME=str(connection.settings_dict["NAME"]),
         WAGTAIL_LIVE_TEST_NCHAN_PUBLISH_URL=nchan.a.publish_url(),
     )
-    with subscribe(nchan.b) as reader:
+    with subscribe(nchan.b, live_page.channel_id) as reader:
         result = subprocess.run(
             [sys.executable, "-m", "django", "live_simulate", "--page", str(live_page.pk)]
             + ["--count", "2", "--interval", "0"],
