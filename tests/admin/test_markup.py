@@ -4,10 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.utils import timezone, translation
 
 from wagtail_live_admin.admin.dates import human_readable_date
+from wagtail_live_admin.admin.filters import ChannelSelect
 from wagtail_live_admin.admin.statuses import status_html
 from wagtail_live_admin.models import PublishLogEntry
 
@@ -100,3 +102,12 @@ def test_the_logs_plain_cells_are_wagtails_columns(make_live_page, django_user_m
                 for column, cell in pairs:
                     expected = squeezed(wagtail_cell(column, entry))
                     assert squeezed(cell(entry, None)) == expected, column.name
+
+
+@pytest.mark.parametrize("value", ["", "café.1"])
+def test_the_channel_filter_is_djangos_select(value):
+    choices = [("", "All"), ("café.1", "café.1"), ('a<b&"c', 'a<b&"c')]
+    attrs = {"id": "id_channel_id"}
+    ours = ChannelSelect(choices=choices).render("channel_id", value, attrs)
+    djangos = forms.Select(choices=choices).render("channel_id", value, attrs)
+    assert squeezed(ours) == squeezed(djangos)

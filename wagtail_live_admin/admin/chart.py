@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 def bucket_samples(
@@ -79,13 +80,19 @@ class Chart:
         return min(self.start / max(len(self.values) - 1, 1), 1.0) * self.width
 
 
+@cache
+def _sparkline_label(language: str | None) -> str:
+    # Translated once per language: the dashboard draws a sparkline on each of its rows.
+    return gettext("Subscribers over time: highest %(peak)s, latest %(latest)s")
+
+
 def sparkline_html(values: list[int]) -> SafeString:
     """The dashboard's small trend line, its highest and latest value as its label.
 
     Built in Python, not included: the dashboard draws one on each of its rows.
     """
     chart = Chart(values, width=96, height=24)
-    label = gettext("Subscribers over time: highest %(peak)s, latest %(latest)s") % {
+    label = _sparkline_label(get_language()) % {
         "peak": localize(chart.peak),
         "latest": localize(values[-1] if values else 0),
     }

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from .chart import sparkline_html
 from .dates import human_readable_date
 from .statuses import status_html
-from .tables import title_cell
+from .tables import row_url, title_cell
 
 
 @cache
@@ -61,7 +61,7 @@ def page_title(page, request) -> SafeString:
         page.channel_url,
         words.write_posts,
     )
-    edit_url = reverse("wagtailadmin_pages:edit", args=[quote(page.pk)])
+    edit_url = row_url("wagtailadmin_pages:edit", quote(page.pk))
     return title_cell(edit_url, page.title, links)
 
 
@@ -95,7 +95,7 @@ def last_publish(page, request) -> SafeString:
     return format_html(
         '<td data-live-last-status="{}"><a href="{}">{}</a>\n{}</td>',
         "recovered" if entry.recovered else entry.status,
-        reverse("live_admin:entry", args=[entry.pk]),
+        row_url("live_admin:entry", entry.pk),
         human_readable_date(entry.created_at),
         status_html(entry),
     )

@@ -11,7 +11,6 @@ from django.contrib.admin.utils import quote
 from django.db.models import F, Prefetch
 from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
@@ -22,7 +21,7 @@ from ..delivery.models import PublishLogEntry
 from .dates import human_readable_date
 from .permissions import can_republish
 from .statuses import WARNING_ICON, status_html
-from .tables import CellTable, title_cell, value_cell
+from .tables import CellTable, row_url, title_cell, value_cell
 
 Status, Trigger = PublishLogEntry.Status, PublishLogEntry.Trigger
 
@@ -65,7 +64,7 @@ class PublishLogTable(CellTable):
 
 
 def update(entry, request) -> SafeString:
-    url = reverse("live_admin:entry", args=[quote(entry.pk)])
+    url = row_url("live_admin:entry", quote(entry.pk))
     return title_cell(url, f"{entry.channel_id} #{entry.seq}")
 
 
@@ -78,7 +77,8 @@ def status(entry, request) -> SafeString:
 
 
 def trigger(entry, request) -> SafeString:
-    return value_cell(entry.get_trigger_display())
+    label = fixed(get_language()).triggers.get(entry.trigger, entry.trigger)
+    return value_cell(label)
 
 
 def number(name: str):
@@ -118,7 +118,7 @@ def republish(entry, request) -> SafeString:
     # A re-publish is an attempt at its original: the original's row re-publishes.
     attempt = entry.trigger == Trigger.REPUBLISH and entry.republish_of_id
     if attempt:
-        url = reverse("live_admin:entry", args=[entry.republish_of_id])
+        url = row_url("live_admin:entry", entry.republish_of_id)
         text = fixed(get_language()).of
         parts.append(SafeString(text % {"original_url": escape(url), "seq": entry.original_seq}))
     republishes = getattr(entry, "republish_list", [])
@@ -138,12 +138,14 @@ def fixed(language: str | None) -> SimpleNamespace:
         latest=gettext("#%(seq)s: %(status)s"),
         republish=gettext("Re-publish"),
         update_of=gettext("update #%(seq)s of %(channel_id)s"),
+        # get_trigger_display() flattens the choices anew on each call.
+        triggers={value: str(label) for value, label in PublishLogEntry.Trigger.choices},
     )
 
 
 def latest_republish(latest: PublishLogEntry) -> SafeString:
     words = fixed(get_language())
-    url = reverse("live_admin:entry", args=[latest.pk])
+    url = row_url("live_admin:entry", latest.pk)
     hidden = words.republished_as
     label = words.latest % {
         "seq": latest.seq,
@@ -175,8 +177,8 @@ def republish_form(entry, request) -> SafeString:
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<button type="submit" class="button button-small button-secondary" '
         'data-live-republish-button>{}<span class="w-sr-only"> {}</span></button></form>',
-        reverse("live_admin:republish", args=[entry.pk]),
-        reverse("live_admin:republish_row", args=[entry.pk]),
+        row_url("live_admin:republish", entry.pk),
+        row_url("live_admin:republish_row", entry.pk),
         request.live_csrf_token,
         words.republish,
         words.update_of % {"seq": entry.seq, "channel_id": entry.channel_id},

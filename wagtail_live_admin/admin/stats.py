@@ -54,11 +54,12 @@ def latest_entries(channel_ids: list[str]) -> dict[str, PublishLogEntry]:
     )
     if not last:
         return {}
-    # The SQL of an OR of Q(channel_id=..., seq=...): Django takes 0.1 ms to build each Q.
+    # A row-value IN (VALUES ...), written out: Django takes 0.1 ms to build each Q of an
+    # OR, and PostgreSQL plans the OR of 50 pairs in 1 ms, the list in 0.2 ms.
     quote = connection.ops.quote_name
-    pair = f"({quote('channel_id')} = %s AND {quote('seq')} = %s)"
+    values = ", ".join(["(%s, %s)"] * len(last))
     matches = RawSQL(
-        " OR ".join([pair] * len(last)),
+        f"({quote('channel_id')}, {quote('seq')}) IN (VALUES {values})",
         [value for channel_seq in last for value in channel_seq],
         output_field=BooleanField(),
     )

@@ -6,9 +6,15 @@ the same markup; ``CellTable`` joins them into the table's body (one template fo
 table, none per row). tests/admin/test_markup.py compares the cells with Wagtail's.
 """
 
+from functools import cache
+from urllib.parse import quote
+
 from django.forms.utils import flatatt
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from wagtail.admin.ui.tables import Column, Table, TitleColumn
 
 
@@ -51,4 +57,26 @@ def title_cell(url: str, title: str, extra: SafeString | str = "") -> SafeString
 
 def value_cell(value, **attrs) -> SafeString:
     """Wagtail's plain cell (wagtailadmin/tables/cell.html): the value, or nothing for None."""
-    return format_html("<td{}>{}</td>", flatatt(attrs), "" if value is None else value)
+    return format_html(
+        "<td{}>{}</td>", flatatt(attrs) if attrs else "", "" if value is None else value
+    )
+
+
+_ARGUMENT = "7302958164"  # a stand-in that both a pk and a channel id pattern accept
+
+
+def row_url(name: str, argument) -> str:
+    """``reverse(name, args=[argument])`` for a table's rows: the URL is reversed once, and
+    each row's argument put in its place, quoted as ``reverse()`` quotes it (which took
+    up to 47 µs a call: it matches the argument against the pattern's regex)."""
+    prefix, suffix = _url_around_argument(
+        name, get_resolver(get_urlconf()), get_script_prefix(), get_language()
+    )
+    return f"{prefix}{quote(str(argument), safe=RFC3986_SUBDELIMS + '/~:@')}{suffix}"
+
+
+@cache
+def _url_around_argument(name, resolver, script_prefix, language) -> tuple[str, str]:
+    # Keyed by what reverse() depends on: the URLconf, the script prefix, the language.
+    prefix, suffix = reverse(name, urlconf=resolver.urlconf_name, args=[_ARGUMENT]).split(_ARGUMENT)
+    return prefix, suffix

@@ -1,6 +1,5 @@
 """The Live dashboard: every live page, who watches it now, and how its updates went."""
 
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import BaseListingView
@@ -10,7 +9,7 @@ from ...live.pages import live_pages
 from .. import dashboard_table as cells
 from ..menu import LIVE_ADMIN
 from ..stats import channel_stats
-from ..tables import CellColumn, CellTable
+from ..tables import CellColumn, CellTable, row_url
 from .base import LiveViewMixin, RefreshingResultsMixin
 
 
@@ -57,7 +56,7 @@ class DashboardView(LiveViewMixin, RefreshingResultsMixin, BaseListingView):
         stats = channel_stats(row.channel for row in rows)
         for row in rows:
             row.stats = stats[row.channel]
-            row.channel_url = reverse("live_admin:channel", args=[row.channel])  # for 2 cells
+            row.channel_url = row_url("live_admin:channel", row.channel)  # for 2 cells
         return paginator, page, rows, is_paginated
 
     def get_context_data(self, *args, **kwargs):
