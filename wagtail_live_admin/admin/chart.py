@@ -7,9 +7,10 @@ from datetime import datetime
 from functools import cache
 
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
+
+from .tables import format_cell
 
 
 def bucket_samples(
@@ -44,6 +45,12 @@ def first_bucket(
     return min(int((min(inside) - since).total_seconds() // span), buckets - 1)
 
 
+@cache
+def _x_positions(count: int, width: int) -> tuple[str, ...]:
+    step = width / max(count - 1, 1)
+    return tuple(f"{index * step:.1f}" for index in range(count))
+
+
 @dataclass(frozen=True)
 class Chart:
     """The geometry of a line chart of ``values`` in a ``width`` x ``height`` box."""
@@ -62,12 +69,13 @@ class Chart:
         """The polyline's points; the highest value touches the top, 0 the bottom."""
         if not self.values:
             return ""
-        step = self.width / max(len(self.values) - 1, 1)
         scale = (self.height - 2) / (self.peak or 1)  # 1px margin keeps the line visible
-        # Each distinct value formatted once: a trend repeats few (the dashboard draws 50).
+        # Each distinct value formatted once: a trend repeats few (the dashboard draws 50),
+        # and its x positions are every sparkline's.
         ys = {value: f"{self.height - 1 - value * scale:.1f}" for value in set(self.values)}
+        xs = _x_positions(len(self.values), self.width)
         return " ".join(
-            f"{index * step:.1f},{ys[value]}"
+            f"{xs[index]},{ys[value]}"
             for index, value in enumerate(self.values)
             if index >= self.start
         )
@@ -96,7 +104,7 @@ def sparkline_html(values: list[int]) -> SafeString:
         "peak": localize(chart.peak),
         "latest": localize(values[-1] if values else 0),
     }
-    return format_html(
+    return format_cell(
         '<svg class="live-sparkline" width="{width}" height="{height}" '
         'viewBox="0 0 {width} {height}" role="img" aria-label="{label}">'
         "<title>{label}</title>"

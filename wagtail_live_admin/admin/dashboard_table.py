@@ -12,32 +12,31 @@ from django.contrib.admin.utils import quote
 from django.template.defaultfilters import urlencode
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, ngettext
 
 from .chart import sparkline_html
 from .dates import human_readable_date
 from .statuses import status_html
-from .tables import row_url, title_cell
+from .tables import format_cell, row_url, title_cell
 
 
 @cache
 def fixed(language: str | None) -> SimpleNamespace:
     """The cells' fixed words in ``language``, as HTML: gettext per cell cost 5 µs each."""
     return SimpleNamespace(
-        view_live=format_html(
+        view_live=format_cell(
             '{}<span class="w-sr-only"> {}</span>',
             gettext("View live"),
             gettext("(opens in a new tab)"),
         ),
-        write_posts=format_html("{}", gettext("Write posts")),
-        unknown=format_html(
+        write_posts=format_cell("{}", gettext("Write posts")),
+        unknown=format_cell(
             '<span title="{}">—<span class="w-sr-only"> {}</span></span>',
             gettext("Unknown: the reader counts cannot be reached (is Redis up?)"),
             gettext("unknown"),
         ),
-        never=format_html("{}", gettext("Never")),
+        never=format_cell("{}", gettext("Never")),
     )
 
 
@@ -47,7 +46,7 @@ def page_title(page, request) -> SafeString:
     # With the request, Wagtail finds the site root paths once per request, not per row.
     live_url = page.get_url(request=request)
     view_live = (
-        format_html(
+        format_cell(
             '\n<a href="{}" class="w-text-14" target="_blank" rel="noreferrer">{}</a>',
             live_url,
             words.view_live,
@@ -55,7 +54,7 @@ def page_title(page, request) -> SafeString:
         if live_url  # None when not routable: no site holds the page
         else ""
     )
-    links = format_html(
+    links = format_cell(
         '{}\n<a href="{}#composer" class="w-text-14">{}</a>',
         view_live,
         page.channel_url,
@@ -71,28 +70,28 @@ def channel(page, request) -> SafeString:
 
 def count_html(value: int | None) -> SafeString:
     """A reader count, or a dash that says it is unknown (presence cannot answer)."""
-    return fixed(get_language()).unknown if value is None else format_html("{}", localize(value))
+    return fixed(get_language()).unknown if value is None else format_cell("{}", localize(value))
 
 
 def subscribers(page, request) -> SafeString:
     count = count_html(page.stats.subscribers)
-    return format_html('<td data-live-subscribers="{}">{}</td>', page.channel, count)
+    return format_cell('<td data-live-subscribers="{}">{}</td>', page.channel, count)
 
 
 def peak(page, request) -> SafeString:
-    return format_html('<td data-live-peak="{}">{}</td>', page.channel, count_html(page.stats.peak))
+    return format_cell('<td data-live-peak="{}">{}</td>', page.channel, count_html(page.stats.peak))
 
 
 def trend(page, request) -> SafeString:
-    return format_html("<td>{}</td>", sparkline_html(page.stats.trend))
+    return format_cell("<td>{}</td>", sparkline_html(page.stats.trend))
 
 
 def last_publish(page, request) -> SafeString:
     entry = page.stats.last_entry
     if entry is None:
         never = fixed(get_language()).never
-        return format_html('<td data-live-last-status="">{}</td>', never)
-    return format_html(
+        return format_cell('<td data-live-last-status="">{}</td>', never)
+    return format_cell(
         '<td data-live-last-status="{}"><a href="{}">{}</a>\n{}</td>',
         "recovered" if entry.recovered else entry.status,
         row_url("live_admin:entry", entry.pk),
@@ -104,7 +103,7 @@ def last_publish(page, request) -> SafeString:
 def failures(page, request) -> SafeString:
     stats = page.stats
     count = (
-        format_html(
+        format_cell(
             '<a href="{}?channel_id={}&amp;status=failed" class="w-text-critical-200">{}</a>',
             reverse("live_admin:log"),
             urlencode(page.channel),
@@ -115,7 +114,7 @@ def failures(page, request) -> SafeString:
     )
     # Failed pushes that every reader caught up on: not undelivered, but worth knowing.
     recovered = (
-        format_html(
+        format_cell(
             '\n<span class="w-block w-help-text" data-live-recovered-count="{}">{}</span>',
             stats.recovered,
             ngettext("%(counter)s recovered", "%(counter)s recovered", stats.recovered)
@@ -124,4 +123,4 @@ def failures(page, request) -> SafeString:
         if stats.recovered
         else ""
     )
-    return format_html('<td data-live-failures="{}">{}{}</td>', page.channel, count, recovered)
+    return format_cell('<td data-live-failures="{}">{}{}</td>', page.channel, count, recovered)

@@ -12,7 +12,7 @@ from django.db.models import F, Prefetch
 from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils.formats import localize
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url
@@ -21,7 +21,7 @@ from ..delivery.models import PublishLogEntry
 from .dates import human_readable_date
 from .permissions import can_republish
 from .statuses import WARNING_ICON, status_html
-from .tables import CellTable, row_url, title_cell, value_cell
+from .tables import CellTable, format_cell, row_url, title_cell, value_cell
 
 Status, Trigger = PublishLogEntry.Status, PublishLogEntry.Trigger
 
@@ -73,7 +73,7 @@ def page(entry, request) -> SafeString:
 
 
 def status(entry, request) -> SafeString:
-    return format_html('<td data-live-status="{}">{}</td>', entry.status, status_html(entry))
+    return format_cell('<td data-live-status="{}">{}</td>', entry.status, status_html(entry))
 
 
 def trigger(entry, request) -> SafeString:
@@ -94,7 +94,7 @@ def user(entry, request) -> SafeString:
     if entry.user is None:
         return value_cell("")
     name = entry.user.get_full_name().strip() or entry.user.get_username()
-    return format_html(
+    return format_cell(
         '<td><span class="avatar small"><img src="{}" alt="" decoding="async" loading="lazy"/>'
         "</span>{}</td>",
         avatar_url(entry.user, size=25),
@@ -126,7 +126,7 @@ def republish(entry, request) -> SafeString:
         parts.append(latest_republish(republishes[0]))
     if request is not None and not attempt and can_republish(request.user):
         parts.append(republish_form(entry, request))
-    return format_html("<td data-live-republish>{}</td>", SafeString("".join(parts)))
+    return format_cell("<td data-live-republish>{}</td>", SafeString("".join(parts)))
 
 
 @cache
@@ -152,18 +152,18 @@ def latest_republish(latest: PublishLogEntry) -> SafeString:
         "status": Status(latest.status).label,
     }
     if latest.status == Status.FAILED:
-        tag = format_html(
+        tag = format_cell(
             '<a href="{}" class="w-status w-status--label w-text-critical-200" title="{}">'
             '{}<span class="w-sr-only">{}</span> {}</a>',
             url, latest.error, WARNING_ICON, hidden, label,
         )  # fmt: skip
     else:  # Wagtail's {% status %} tag, as a link
         primary = " w-status--primary" if latest.status == Status.SENT else ""
-        tag = format_html(
+        tag = format_cell(
             '<a href="{}" class="w-status{}"><span class="w-sr-only">{}</span> {}</a>',
             url, primary, hidden, label,
         )  # fmt: skip
-    return format_html('<span data-live-republish-status="{}">{}</span>', latest.status, tag)
+    return format_cell('<span data-live-republish-status="{}">{}</span>', latest.status, tag)
 
 
 def republish_form(entry, request) -> SafeString:
@@ -171,7 +171,7 @@ def republish_form(entry, request) -> SafeString:
     # One token for the page (each get_token() masks the secret anew: 32 random draws).
     if not hasattr(request, "live_csrf_token"):
         request.live_csrf_token = get_token(request)
-    return format_html(
+    return format_cell(
         '<form method="post" action="{}" hx-post="{}" hx-target="closest tr" '
         'hx-swap="outerHTML" hx-disabled-elt="find button">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'

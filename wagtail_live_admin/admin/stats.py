@@ -6,6 +6,7 @@ the dashboard's cost must not grow with the site.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -78,11 +79,13 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
     counts = counts_or_none(ids)
     trends = trend_or_none(ids, since=since) or {}
     last_entries = latest_entries(ids)
-    failed = list(
+    failed = defaultdict(list)  # each channel's outstanding failures
+    for channel_id, *failure in (
         outstanding_failures(since=now - DAY)
         .filter(channel_id__in=ids)
         .values_list("channel_id", "seq", "created_at", "caught_up")
-    )
+    ):
+        failed[channel_id].append(failure)
     stats = {}
     for channel_id in ids:
         now_count = None if counts is None else counts[channel_id]
@@ -93,9 +96,8 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
         recent = [count for at, count in samples if at >= now - DAY]
         recovered = {
             seq
-            for failed_channel, seq, created_at, caught_up in failed
-            if failed_channel == channel_id
-            and is_recovered(caught_up, readers_at(samples, created_at))
+            for seq, created_at, caught_up in failed[channel_id]
+            if is_recovered(caught_up, readers_at(samples, created_at))
         }
         last_entry = last_entries.get(channel_id)
         if last_entry is not None:
@@ -106,7 +108,7 @@ def channel_stats(channel_ids, *, buckets: int = SPARKLINE_BUCKETS) -> dict[str,
             trend=bucket_samples(samples, since=since, until=now, buckets=buckets),
             trend_start=first_bucket(samples, since=since, until=now, buckets=buckets),
             last_entry=last_entry,
-            failures=sum(1 for row in failed if row[0] == channel_id) - len(recovered),
+            failures=len(failed[channel_id]) - len(recovered),
             recovered=len(recovered),
         )
     return stats

@@ -5,11 +5,11 @@ include per row cost about 0.2 ms. The markup is that of Wagtail's ``{% status %
 ``{% icon %}`` tags (tests/admin/test_markup.py compares them).
 """
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, pgettext
 
 from ..delivery.models import PublishLogEntry
+from .tables import format_cell
 
 Status = PublishLogEntry.Status
 WARNING_ICON = SafeString(
@@ -24,7 +24,7 @@ def status_html(entry: PublishLogEntry) -> SafeString:
         # The push failed, but every reader got the update from the catch-up endpoint
         # (admin/recovery.py sets ``recovered``).
         help_text = gettext("The push failed, but every reader caught up on this update.")
-        return format_html(
+        return format_cell(
             '<span class="w-status w-status--primary" title="{}" data-live-recovered>'
             '{}<span class="w-sr-only">: {}</span></span>',
             help_text,
@@ -32,11 +32,11 @@ def status_html(entry: PublishLogEntry) -> SafeString:
             help_text,
         )
     if entry.status == Status.FAILED:
-        return format_html(
+        return format_cell(
             '<span class="w-status w-status--label w-text-critical-200" title="{}">{}{}</span>',
             entry.error,
             WARNING_ICON,
             label,
         )
     primary = " w-status--primary" if entry.status == Status.SENT else ""
-    return format_html('<span class="w-status{}">{}</span>', primary, label)
+    return format_cell('<span class="w-status{}">{}</span>', primary, label)

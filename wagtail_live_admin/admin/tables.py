@@ -6,16 +6,28 @@ the same markup; ``CellTable`` joins them into the table's body (one template fo
 table, none per row). tests/admin/test_markup.py compares the cells with Wagtail's.
 """
 
+import html
 from functools import cache
 from urllib.parse import quote
 
 from django.forms.utils import flatatt
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from wagtail.admin.ui.tables import Column, Table, TitleColumn
+
+
+def format_cell(template: str, *args, **kwargs) -> SafeString:
+    """``format_html()`` for the many cells of a table: the same escaping, without the lazy
+    wrapper around each argument's escape (half its time; a row makes a dozen calls)."""
+    args = map(_escaped, args)
+    return SafeString(template.format(*args, **{k: _escaped(v) for k, v in kwargs.items()}))
+
+
+def _escaped(value) -> str:
+    # As conditional_escape(): markup as it is, anything else as escape() makes it.
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 class CellColumn(Column):
@@ -47,7 +59,7 @@ class CellTable(Table):
 
 def title_cell(url: str, title: str, extra: SafeString | str = "") -> SafeString:
     """Wagtail's title cell (wagtailadmin/tables/title_cell.html): a link, then ``extra``."""
-    return format_html(
+    return format_cell(
         '<td class="title"><div class="title-wrapper"><a href="{}">{}</a>{}</div></td>',
         url,
         title or TitleColumn.empty_value_display,
@@ -57,7 +69,7 @@ def title_cell(url: str, title: str, extra: SafeString | str = "") -> SafeString
 
 def value_cell(value, **attrs) -> SafeString:
     """Wagtail's plain cell (wagtailadmin/tables/cell.html): the value, or nothing for None."""
-    return format_html(
+    return format_cell(
         "<td{}>{}</td>", flatatt(attrs) if attrs else "", "" if value is None else value
     )
 
