@@ -15,12 +15,13 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from wagtail_live_admin.readers.asgi import CatchUpFromMemory  # noqa: E402
 from wagtail_live_admin.realtime.origins import SameOriginValidator  # noqa: E402
 from wagtail_live_admin.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": CatchUpFromMemory(django_asgi_app),
         "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -27,6 +27,12 @@ def server_queries(server) -> int:
         return json.load(response)["queries"]
 
 
+def server_requests(server) -> int:
+    """How many requests the server's Django has started (this one included)."""
+    with urlopen(f"{server.url}/__tests__/queries/", timeout=10) as response:
+        return json.load(response)["requests"]
+
+
 def test_readers_of_a_public_page_are_admitted_without_a_query_until_it_turns_private(
     fresh_live_page, shared_redis, daphne, client
 ):

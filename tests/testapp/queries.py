@@ -1,13 +1,26 @@
-"""Count the database queries of a process, so that a test can see a server make none."""
+"""Count the database queries and Django requests of a process, so that a test can see a
+server make none."""
 
+from django.core.signals import request_started
 from django.db.backends.signals import connection_created
 
 _count = 0
+_requests = 0
 
 
 def queries() -> int:
     """How many queries this process has run on any connection since it started."""
     return _count
+
+
+def requests() -> int:
+    """How many requests Django's handler has started in this process."""
+    return _requests
+
+
+def _count_request(sender, **kwargs):
+    global _requests
+    _requests += 1
 
 
 def _counting(execute, sql, params, many, context):
@@ -24,3 +37,4 @@ def _count_on(sender, connection, **kwargs):
 
 def count_queries() -> None:
     connection_created.connect(_count_on, dispatch_uid="wagtail_live_admin_tests_count_queries")
+    request_started.connect(_count_request, dispatch_uid="wagtail_live_admin_tests_requests")

@@ -9,6 +9,7 @@ from wagtail_live_admin.realtime.groups import live_group_name
 from wagtail_live_admin.realtime.presence import get_presence
 
 from .queries import queries as query_count
+from .queries import requests as request_count
 
 
 async def readers(request, channel_id):
@@ -27,5 +28,6 @@ async def readers(request, channel_id):
 
 
 def queries(request):
-    """How many database queries this server process has run (tests/testapp/queries.py)."""
-    return JsonResponse({"queries": query_count()})
+    """How many database queries and Django requests this server process has run
+    (tests/testapp/queries.py)."""
+    return JsonResponse({"queries": query_count(), "requests": request_count()})

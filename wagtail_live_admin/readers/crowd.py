@@ -119,6 +119,19 @@ async def answer(channel_id: str, since: int, read) -> tuple[HttpResponse, bool]
     return response, public
 
 
+def kept_answer(channel_id: str, since: int):
+    """The answer kept for ``(channel_id, since)`` on this loop, if it is still current.
+
+    Returns a callable that says whether it still is (``readers/asgi.py`` keeps Django's
+    whole response beside it, for as long), or None.
+    """
+    entries = _entries.get(asyncio.get_running_loop(), {})
+    entry = entries.get((channel_id, since))
+    if entry is None or not entry.current() or not entry.kept.done():
+        return None
+    return entry.current if isinstance(entry.kept.result(), Kept) else None
+
+
 async def _read_own(read) -> tuple[HttpResponse, bool]:
     response, public, _shared = await sync_to_async(read)()
     return response, public

@@ -17,7 +17,7 @@ from ..conf import get_setting
 from ..delivery.models import PublishLogEntry
 from ..delivery.snapshot import current_state, last_seq, render_shown_posts, shown_post_ids
 from ..realtime.admission import FORBIDDEN, NOT_LIVE, judge
-from . import crowd
+from . import asgi, crowd
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -73,6 +73,8 @@ async def updates(request, channel_id: str) -> HttpResponse:
     response, public = await crowd.answer(channel_id, since, read)
     if not public:
         return response
+    if scope := getattr(request, "scope", None):  # under ASGI: readers/asgi.py may keep it
+        scope[asgi.CATCH_UP] = (channel_id, since)
     return get_conditional_response(request, etag=response.headers["ETag"], response=response)
 
 
