@@ -3,9 +3,11 @@
 import pytest
 from django.test import override_settings
 from django.urls import include, path, reverse, set_script_prefix
+from django.utils import translation
+from django.utils.formats import localize
 from wagtail.admin import urls as wagtailadmin_urls
 
-from wagtail_live_admin.admin.tables import row_url
+from wagtail_live_admin.admin.tables import localized, row_url
 
 
 @pytest.mark.parametrize("channel_id", ["match-day.1", "café.1", "Ünïcödé_2026", "a.b-c"])
@@ -36,3 +38,11 @@ def test_a_rows_url_follows_the_urlconf():
     assert row_url("live_admin:entry", 7) == "/admin/live/log/7/"
     with override_settings(ROOT_URLCONF=__name__):
         assert row_url("live_admin:entry", 7) == "/cms/live/log/7/"
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+@pytest.mark.parametrize("count", [0, 7, 999, -999, 1000, 12345, -1000])
+def test_a_localized_count_is_djangos(settings, language, count):
+    settings.USE_THOUSAND_SEPARATOR = True
+    with translation.override(language):
+        assert localized(count) == localize(count)

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
-from .tables import format_cell
+from .tables import format_cell, localized
 
 
 def bucket_samples(
@@ -101,8 +100,8 @@ def sparkline_html(values: list[int]) -> SafeString:
     """
     chart = Chart(values, width=96, height=24)
     label = _sparkline_label(get_language()) % {
-        "peak": localize(chart.peak),
-        "latest": localize(values[-1] if values else 0),
+        "peak": localized(chart.peak),
+        "latest": localized(values[-1] if values else 0),
     }
     return format_cell(
         '<svg class="live-sparkline" width="{width}" height="{height}" '

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from .chart import sparkline_html
 from .dates import human_readable_date
 from .statuses import status_html
-from .tables import format_cell, row_url, title_cell
+from .tables import format_cell, localized, row_url, title_cell
 
 
 @cache
@@ -70,7 +70,7 @@ def channel(page, request) -> SafeString:
 
 def count_html(value: int | None) -> SafeString:
     """A reader count, or a dash that says it is unknown (presence cannot answer)."""
-    return fixed(get_language()).unknown if value is None else format_cell("{}", localize(value))
+    return fixed(get_language()).unknown if value is None else format_cell("{}", localized(value))
 
 
 def subscribers(page, request) -> SafeString:
