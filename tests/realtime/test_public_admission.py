@@ -21,16 +21,19 @@ pytestmark = [
 ]
 
 
-def server_queries(server) -> int:
-    """How many database queries the server process has run (tests/testapp/queries.py)."""
+def server_counts(server) -> dict:
+    """The server process's database queries and Django requests, this one included
+    (tests/testapp/queries.py)."""
     with urlopen(f"{server.url}/__tests__/queries/", timeout=10) as response:
-        return json.load(response)["queries"]
+        return json.load(response)
+
+
+def server_queries(server) -> int:
+    return server_counts(server)["queries"]
 
 
 def server_requests(server) -> int:
-    """How many requests the server's Django has started (this one included)."""
-    with urlopen(f"{server.url}/__tests__/queries/", timeout=10) as response:
-        return json.load(response)["requests"]
+    return server_counts(server)["requests"]
 
 
 def test_readers_of_a_public_page_are_admitted_without_a_query_until_it_turns_private(

@@ -5,16 +5,13 @@ markup is the tag's own (tests/admin/test_markup.py compares them).
 """
 
 from datetime import datetime
-from functools import cache
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
-from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
-from django.utils.timesince import timesince
-from django.utils.translation import get_language, gettext
+from wagtail.admin.templatetags.wagtailadmin_tags import timesince_simple
 
 from .tables import format_cell
 
@@ -30,20 +27,3 @@ def human_readable_date(value: datetime) -> SafeString:
         local.isoformat(),  # the date filter's "c"
         capfirst(timesince_simple(value)),
     )
-
-
-# Wagtail's msgids, looked up in its catalog as its tag does (not literals: they are not ours).
-ZERO, JUST_NOW, AGO = "0 minutes", "just now", "%(time_period)s ago"
-
-
-@cache
-def _words(language: str | None) -> tuple[str, str, str]:
-    return avoid_wrapping(gettext(ZERO)), gettext(JUST_NOW), gettext(AGO)
-
-
-def timesince_simple(value: datetime) -> str:
-    """Wagtail's ``timesince_simple`` ("3 hours ago", "just now"), its words translated once
-    per language: it is on each row of a table."""
-    zero, just_now, ago = _words(get_language())
-    period = timesince(value).split(",")[0]
-    return just_now if period == zero else ago % {"time_period": period}
