@@ -22,6 +22,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 RESTART_CODES = {1001, 1006, 1012, 4001, 4503}
+GOING_AWAY, GOING_AWAY_JITTER = 4001, 0.25  # the process lets its readers go in batches
 REFUSED_CODES = {4403, 4404, 4429}
 # As live.js: a catch-up that failed (a server error, or the server went away mid-request)
 # is asked again, up to this many times, 1 to 3 s apart.
@@ -135,6 +136,8 @@ class Reader:
     def delay(self, code: int | None) -> float:
         if code in REFUSED_CODES:
             return 10
+        if self.failures == 1 and code == GOING_AWAY:
+            return random.random() * GOING_AWAY_JITTER
         if self.failures == 1 and code in RESTART_CODES:
             return random.random() * self.spread
         capped = min(10, 0.5 * 2 ** (self.failures - 1))

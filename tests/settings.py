@@ -144,6 +144,10 @@ if os.environ.get("WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"):
         os.environ["WAGTAIL_LIVE_TEST_MAX_CONNECTIONS_PER_CLIENT"]
     )
 
+# ... and let readers go slowly on SIGTERM (tests/realtime/test_shutdown.py).
+if os.environ.get("WAGTAIL_LIVE_TEST_SHUTDOWN_RATE"):
+    WAGTAIL_LIVE_SHUTDOWN_RATE = float(os.environ["WAGTAIL_LIVE_TEST_SHUTDOWN_RATE"])
+
 # ... and cap the bytes waiting for each reader (tests/end_to_end/test_slow_readers.py).
 if os.environ.get("WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"):
     WAGTAIL_LIVE_MAX_UNSENT_BYTES = int(os.environ["WAGTAIL_LIVE_TEST_MAX_UNSENT_BYTES"])

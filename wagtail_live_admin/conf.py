@@ -60,6 +60,10 @@ DEFAULTS: dict[str, Any] = {
     "PRESENCE_SAMPLE_INTERVAL": 60,
     # Seconds of samples kept; older ones are dropped.
     "PRESENCE_TREND_WINDOW": 86400,
+    # Readers a second that a server process told to stop (SIGTERM) closes with 4001, so
+    # that the other processes admit them as they come (all within 5 s, whatever the
+    # rate). None: all at once.
+    "SHUTDOWN_RATE": 1000,
     # Seconds between refreshes of the Live dashboard's counts (and the editor's "watching").
     "DASHBOARD_POLL_INTERVAL": 5,
     # Where NchanPublisher reaches nginx's Nchan publisher endpoint: {"PUBLISH_URL":

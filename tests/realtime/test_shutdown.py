@@ -1,4 +1,4 @@
-"""A server told to stop (SIGTERM) closes its readers with 4001 and uncounts them at once."""
+"""A server told to stop (SIGTERM) closes its readers with 4001, uncounting each as it goes."""
 
 import signal
 import time
@@ -6,11 +6,13 @@ from contextlib import ExitStack
 
 import pytest
 from django.conf import settings
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
 
 from tests.realtime.test_presence_processes import dashboard_counts, open_reader, wait_for_count
 from tests.staff import VIEWER, make_staff
 from wagtail_live_admin.realtime.consumers import CLOSE_GOING_AWAY
+from wagtail_live_admin.realtime.presence import get_presence
 
 pytestmark = [
     pytest.mark.server,
@@ -50,3 +52,47 @@ def test_sigterm_closes_readers_with_going_away_and_uncounts_them_at_once(
         assert stopping.process.wait(timeout=10) is not None
         kept.send('{"type": "ping"}')
         assert kept.recv(timeout=5) == '{"type":"pong"}'
+
+
+def stop(daphne, shared_redis, sockets, channel_id, *, readers: int, rate: int):
+    """A server with ``readers`` of ``channel_id`` that lets them go ``rate`` a second,
+    sent SIGTERM; its readers' sockets."""
+    stopping = daphne(env={**shared_redis, "WAGTAIL_LIVE_TEST_SHUTDOWN_RATE": str(rate)})
+    leaving = [open_reader(sockets, stopping, channel_id) for _ in range(readers)]
+    wait_for_count(channel_id, readers, timeout=5)
+    stopping.process.send_signal(signal.SIGTERM)
+    return stopping, leaving
+
+
+def test_a_stopping_server_lets_its_readers_go_at_its_rate(fresh_live_page, shared_redis, daphne):
+    channel_id = fresh_live_page.channel_id
+    with ExitStack() as sockets:
+        # 5 a second: ten readers leave over about 2 s, as a crowd leaves at the default
+        # 1,000 a second, so that the other processes admit them as they come.
+        _, leaving = stop(daphne, shared_redis, sockets, channel_id, readers=10, rate=5)
+        started = time.monotonic()
+        counts = []
+        while (count := get_presence().counts([channel_id])[channel_id]) > 0:
+            counts.append(count)
+            assert time.monotonic() - started < 5
+            time.sleep(0.05)
+        # Each one was uncounted as it went, not all of them at the first close.
+        assert time.monotonic() - started > 1.2
+        assert len(set(counts) - {10}) >= 5, counts
+        assert [close_code(socket) for socket in leaving] == [CLOSE_GOING_AWAY] * 10
+
+
+def test_a_stopping_server_refuses_a_new_reader_at_the_handshake(
+    fresh_live_page, shared_redis, daphne
+):
+    channel_id = fresh_live_page.channel_id
+    with ExitStack() as sockets:
+        # Two readers at 1 a second: the process stops for a second or more.
+        stopping, leaving = stop(daphne, shared_redis, sockets, channel_id, readers=2, rate=1)
+        assert close_code(leaving[0]) == CLOSE_GOING_AWAY
+        # Not admitted to be let go again: the handshake fails, which the page retries
+        # after a backoff (to another process, behind a load balancer).
+        with pytest.raises(InvalidStatus) as refused:
+            connect(f"{stopping.ws_url}/ws/channel/{channel_id}/", origin=stopping.url)
+        assert refused.value.response.status_code == 403
+        assert close_code(leaving[1]) == CLOSE_GOING_AWAY

@@ -1,13 +1,9 @@
 """``LiveConsumer``: one reader's websocket on a live page's channel.
 
-It is thin: it admits the reader (``admission.judge``, the catch-up endpoint's rule too,
-or from memory for a public page: ``public_pages``), joins the channel's group, counts
-the reader (``presence``) and forwards frames that the publisher encoded once. It writes
-nothing to the database and renders nothing. ``recheck`` runs admission again when a
-page's privacy or publication changes; on SIGTERM, ``shutdown`` lets its readers go. The
-group is joined once per process (``fanout``), which hands each of its messages to every
-local reader's handler for its type (``live.update`` -> ``live_update``): a reader has
-no layer channel of its own.
+Thin: it admits the reader (``admission``, or ``public_pages`` from memory), joins the
+channel through this process's one group membership (``fanout``), counts the reader
+(``presence``) and forwards frames the publisher encoded once. ``recheck`` runs admission
+again; on SIGTERM, ``shutdown`` lets its readers go. It writes and renders nothing.
 """
 
 import asyncio
@@ -128,9 +124,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 return
             if code is None:
                 await self._join()
-                if not shutdown.watch(self):  # the process is stopping: go elsewhere
+                if not shutdown.watch(self):
+                    # The process is stopping: the handshake fails, a failure to the
+                    # page, which tries again after a backoff (elsewhere, or not).
                     self._release()
-                    code = CLOSE_GOING_AWAY
+                    self._uncount()
+                    await self.close()
+                    return
         except fanout.LayerUnavailable:
             # Logged once per outage by fanout, not once per reader. The handshake fails:
             # the page shows "reconnecting" and backs off until the layer answers, then

@@ -1,16 +1,14 @@
-"""When the server is told to stop (SIGTERM, a deploy), let this process's readers go at once.
+"""When the server is told to stop (SIGTERM, a deploy), let this process's readers go.
 
-daphne does not close sockets on SIGTERM: it cancels every consumer and exits, so the
-browsers see the connection drop (1006) and the readers stay counted until the presence
-TTL runs out, counted twice once they have reconnected elsewhere. uvicorn closes them
-with 1012, but only once its own shutdown has begun.
-
+daphne does not close sockets on SIGTERM (its readers drop with 1006 and stay counted
+until the presence TTL); uvicorn closes them with 1012 only once its shutdown has begun.
 So the first admitted reader installs a SIGTERM handler in front of the server's own
-(the server installs its handler when it starts, after this app is loaded: an
-``AppConfig.ready`` handler would be replaced). On SIGTERM it closes every reader of
-this process with ``CLOSE_GOING_AWAY``, takes them out of presence in one write, waits
-(at most ``GRACE`` seconds) for the sockets to close, then hands the signal on to the
-server, which stops as it always does. A second SIGTERM is handed on at once.
+(installed when the server starts, after ``AppConfig.ready``). On SIGTERM it closes the
+readers with ``CLOSE_GOING_AWAY``, ``SHUTDOWN_RATE`` a second in batches about ``STEP`` apart,
+each batch out of presence as it goes: they reconnect as fast as the other processes
+admit them, and each is served and counted until its own close. It then waits (at most
+``GRACE`` seconds) for the sockets to close and hands the signal on to the server. A
+second SIGTERM is handed on at once.
 """
 
 from __future__ import annotations
@@ -22,6 +20,8 @@ import signal
 import threading
 import weakref
 
+from ..conf import get_setting
+
 logger = logging.getLogger(__name__)
 
 # Documented with the other close codes in docs/reference/websocket.md. RFC 6455's 1001
@@ -30,6 +30,11 @@ CLOSE_GOING_AWAY = 4001
 
 # Most seconds the server's own shutdown waits for the readers' sockets to close.
 GRACE = 3.0
+
+# About the seconds between two batches of readers let go, and the most seconds they
+# take in all (a faster rate beyond it): with GRACE, within docker stop's 10 s.
+STEP = 0.05
+MOST_SECONDS = 5.0
 
 _readers: weakref.WeakSet = weakref.WeakSet()
 _loop: asyncio.AbstractEventLoop | None = None
@@ -100,11 +105,16 @@ async def _drain(signum) -> None:
         _all_gone = asyncio.Event()
         if not readers:
             _all_gone.set()
-        # Out of presence first, all in the same write, then closed.
-        writes = [task for consumer in readers for task in consumer.let_go()]
-        for consumer in readers:
-            with contextlib.suppress(Exception):
-                await consumer.close(code=CLOSE_GOING_AWAY)
+        writes = []
+        groups, interval = batches(readers, get_setting("SHUTDOWN_RATE"))
+        for number, batch in enumerate(groups):
+            if number:
+                await asyncio.sleep(interval)
+            # Out of presence first, the batch in one write, then closed.
+            writes += [task for consumer in batch for task in consumer.let_go()]
+            for consumer in batch:
+                with contextlib.suppress(Exception):
+                    await consumer.close(code=CLOSE_GOING_AWAY)
         async with asyncio.timeout(GRACE):
             await asyncio.gather(*writes, return_exceptions=True)
             await _all_gone.wait()
@@ -114,6 +124,16 @@ async def _drain(signum) -> None:
         logger.exception("Stopping: could not let every live reader go.")
     finally:
         _hand_on(signum)
+
+
+def batches(readers: list, rate: float | None) -> tuple[list[list], float]:
+    """``readers`` in batches, and the seconds between two: ``rate`` a second (None: all
+    at once), faster if they would take over ``MOST_SECONDS``."""
+    if not rate or not readers:
+        return [readers], 0.0
+    rate = max(rate, len(readers) / MOST_SECONDS)
+    size = max(1, round(rate * STEP))
+    return [readers[start : start + size] for start in range(0, len(readers), size)], size / rate
 
 
 def _hand_on(signum) -> None:

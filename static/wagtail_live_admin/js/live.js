@@ -30,6 +30,10 @@
   // so each waits a random part of this spread (data-live-reconnect-spread, ms).
   const RESTART_CODES = new Set([1001, 1006, 1012, 4001, 4503]);
   const RESTART_SPREAD_MS = 3000;
+  // 4001 comes from a process that lets its readers go a batch at a time, as fast as the
+  // other processes can admit them: back at once, with a little jitter.
+  const GOING_AWAY = 4001;
+  const GOING_AWAY_JITTER_MS = 250;
   const CATCH_UP_RETRIES = 5;
 
   function start(root) {
@@ -186,6 +190,7 @@
 
     function retryDelay(code) {
       if (REFUSED_CODES.has(code)) return RETRY_MAX_MS;
+      if (failures === 1 && code === GOING_AWAY) return Math.random() * GOING_AWAY_JITTER_MS;
       // A first close from a server going away: back soon, spread over the crowd.
       if (failures === 1 && RESTART_CODES.has(code)) return Math.random() * restartSpreadMs;
       const capped = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (failures - 1));
