@@ -169,15 +169,17 @@ async def test_a_member_who_leaves_during_a_refresh_stays_gone(make_backend):
 
 async def test_a_reader_let_go_while_its_join_is_on_its_way_stays_gone(make_backend):
     presence = make_backend()
-    write, landed = presence._add, asyncio.Event()
+    write, landed = presence._refresh, asyncio.Event()
 
-    async def sent_then_lands(channel_id, member):
+    async def sent_then_lands(members):
         await asyncio.sleep(0.2)
-        await write(channel_id, member)
+        await write(members)
         landed.set()
 
     # A write already sent lands even if the reader is cancelled meanwhile.
-    presence._add = lambda *member: asyncio.shield(asyncio.ensure_future(sent_then_lands(*member)))
+    presence._refresh = lambda members: asyncio.shield(
+        asyncio.ensure_future(sent_then_lands(members))
+    )
     joining = asyncio.create_task(presence.join("a", "reader-1"))
     await asyncio.sleep(0.05)
     # Its handshake timed out (or the process stops): admission cancelled, reader let go.
@@ -185,6 +187,17 @@ async def test_a_reader_let_go_while_its_join_is_on_its_way_stays_gone(make_back
     await presence.discard("a", "reader-1")
     await landed.wait()
     await wait_for(lambda: presence.counts(["a"]) == {"a": 0})
+    await presence.aclose()
+
+
+async def test_a_crowd_joining_at_once_is_counted_over_one_connection(redis_url, redis_prefix):
+    name = f"{redis_prefix}-joins"  # each of the backend's connections says it is ours
+    presence = RedisPresence(host={"address": redis_url, "client_name": name}, prefix=redis_prefix)
+    await asyncio.gather(*(presence.join("a", f"reader-{n}") for n in range(300)))
+    assert presence.counts(["a"]) == {"a": 300}
+    # A write per reader took a connection per reader in flight: 300 for this crowd.
+    with redis.Redis.from_url(redis_url) as raw:
+        assert len([c for c in raw.client_list() if c["name"] == name]) <= 2
     await presence.aclose()
 
 
@@ -202,7 +215,7 @@ async def test_expired_members_are_pruned_from_redis_before_counting(redis_url, 
 
 def test_expired_members_are_pruned_from_memory_before_counting():
     presence = MemoryPresence(ttl=0.1)
-    asyncio.run(presence._add("a", "dead"))  # written once, never refreshed
+    asyncio.run(presence._refresh({"a": {"dead"}}))  # written once, never refreshed
     time.sleep(0.15)
     assert presence.counts(["a"]) == {"a": 0}
     assert presence._members == {}

@@ -27,6 +27,15 @@ def timestamp_to_datetime(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, tz=UTC)
 
 
+class _Batch:
+    """Readers who joined (channel id: members) and the one write that adds them."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, set[str]] = {}
+        self.sent = False  # the write has taken its members: later ones go in the next
+        self.task: asyncio.Task | None = None
+
+
 class PresenceBackend:
     """Count the readers of each channel and sample the counts; subclasses say where."""
 
@@ -59,6 +68,8 @@ class PresenceBackend:
         # Per event loop: the readers who left and are still counted in the store, and
         # the task that takes them out.
         self._leaving: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # ... and the next write of the readers who join (``_Batch``).
+        self._joining: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def join(self, channel_id: str, member: str) -> None:
         """Count ``member`` (a consumer's channel name) as a reader of ``channel_id``."""
@@ -66,17 +77,40 @@ class PresenceBackend:
             self._local.setdefault(channel_id, set()).add(member)
         # Before the write: should it fail (Redis down), the next refresh adds the member.
         self._ensure_refresher()
-        adding = asyncio.ensure_future(self._add(channel_id, member))
-        # A reader let go while the write was on its way (its handshake timed out, the
-        # process stops) was taken out before it landed: take it out again after.
-        adding.add_done_callback(lambda _: self._gone_meanwhile(channel_id, member))
         try:
-            # Shielded: a write sent may land anyway; the callback must see it through.
-            await asyncio.shield(adding)
+            # Shielded: the write serves every reader who joined meanwhile.
+            await asyncio.shield(self._join_batch(channel_id, member))
         except Exception as exc:
             self.unreachable(exc)
             raise
         self.reachable()
+
+    def _join_batch(self, channel_id: str, member: str) -> asyncio.Task:
+        """The write that will add ``member``: readers who join while one is on its way go
+        in the next, one write for a crowd (a write each opened a Redis connection each)."""
+        loop = asyncio.get_running_loop()
+        batch = self._joining.get(loop)
+        if batch is None or batch.sent:
+            previous = batch.task if batch is not None else None
+            batch = _Batch()
+            batch.task = loop.create_task(self._add_joiners(batch, previous))
+            self._joining[loop] = batch
+        batch.members.setdefault(channel_id, set()).add(member)
+        return batch.task
+
+    async def _add_joiners(self, batch: _Batch, previous: asyncio.Task | None) -> None:
+        if previous is not None:
+            with contextlib.suppress(Exception):  # its own joiners hear of its failure
+                await previous
+        batch.sent = True
+        try:
+            await self._refresh(batch.members)
+        finally:
+            # A reader let go while the write was on its way (its handshake timed out, the
+            # process stops) was taken out before it landed: take it out again after.
+            for channel_id, members in batch.members.items():
+                for member in members:
+                    self._gone_meanwhile(channel_id, member)
 
     def _gone_meanwhile(self, channel_id: str, member: str) -> None:
         with self._local_lock:
@@ -168,15 +202,12 @@ class PresenceBackend:
 
     # What each backend implements.
 
-    async def _add(self, channel_id: str, member: str) -> None:
-        raise NotImplementedError
-
     async def _remove(self, members: dict[str, set[str]]) -> None:
         """Take these members (channel id: members) out of the counts."""
         raise NotImplementedError
 
     async def _refresh(self, members: dict[str, set[str]]) -> None:
-        """Push the expiry of these members (all of this process's) one TTL ahead."""
+        """Count these members (readers who joined, or all of this process's) one TTL ahead."""
         raise NotImplementedError
 
     async def _sample(self, now: float) -> None:

@@ -26,10 +26,6 @@ class MemoryPresence(PresenceBackend):
         self._sampled_slot: int | None = None
         self._counted: set[str] = set()  # channels above 0 at the last sample
 
-    async def _add(self, channel_id: str, member: str) -> None:
-        with self._lock:
-            self._members.setdefault(channel_id, {})[member] = time.time() + self.ttl
-
     async def _remove(self, members: dict[str, set[str]]) -> None:
         with self._lock:
             for channel_id, names in members.items():

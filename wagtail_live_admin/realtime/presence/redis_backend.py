@@ -183,9 +183,6 @@ class RedisPresence(PresenceBackend):
         else:
             await asyncio.gather(*sends)
 
-    async def _add(self, channel_id: str, member: str) -> None:
-        await self._on_each_host({channel_id: {member}}, self._write)
-
     async def _remove(self, members: dict[str, set[str]]) -> None:
         def remove(pipe, members):
             for channel_id, names in members.items():
