@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("benches", nargs="*", metavar="bench", help=", ".join(BENCHES))
     parser.add_argument("--quick", action="store_true", help="small sizes, for development")
     parser.add_argument(
-        "--server", action="append", help="fan-out: only this server configuration (repeatable)"
+        "--server", action="append", help="fan-out, restart: only this server (repeatable)"
     )
     parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")])
     parser.add_argument("--processes", type=lambda v: [int(n) for n in v.split(",")])
@@ -71,7 +71,9 @@ def main() -> None:
         if "restart" in benches:
             from bench import restart
 
-            restart.run(redis_url=redis_url, quick=args.quick, sizes=args.sizes)
+            restart.run(
+                redis_url=redis_url, quick=args.quick, sizes=args.sizes, servers=args.server
+            )
         if "fanout" in benches:
             from bench import fanout
 

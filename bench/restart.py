@@ -1,6 +1,7 @@
 """Readers across a server restart: a restart storm, and a rolling restart under publishes.
 
-Two daphne processes serve the test project on the recommended Redis layer. Readers are
+Two server processes (uvicorn, then daphne) serve the test project on the recommended
+Redis layer. Readers are
 client processes of bench/restart_client.py, which behave as live.js does and reconnect
 to the other process (as a load balancer would send them) when theirs goes away.
 
@@ -32,8 +33,16 @@ from bench.fanout import RECOMMENDED_CAPACITY, ROOT, Server, ServerProcesses, pe
 from bench.machine import machine, table, write
 
 CHANNEL_ID = "bench-restart"
-SERVER = Server(
-    "ours + daphne", "daphne", "tests.asgi:application", "core", RECOMMENDED_CAPACITY, ours=True
+# The recommended server (docs/performance.md) first, then the one `make demo` runs.
+SERVERS = (
+    Server(
+        *("ours + uvicorn", "uvicorn", "tests.asgi:application", "core", RECOMMENDED_CAPACITY),
+        ours=True,
+        options=("--ws-per-message-deflate", "false"),
+    ),
+    Server(
+        "ours + daphne", "daphne", "tests.asgi:application", "core", RECOMMENDED_CAPACITY, ours=True
+    ),
 )
 STORM_READERS, ROLLING_READERS, PUBLISHES, PER_SECOND = 5000, 1000, 40, 4
 QUICK = (500, 200, 12)
@@ -295,10 +304,12 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
             if not behind or time.time() > deadline:
                 break
             time.sleep(0.5)
-        failures = {}
+        failures, codes = {}, {}
         for report in reports:
             for why, count in report[2].items():
                 failures[why] = failures.get(why, 0) + count
+            for code, count in report[1].items():
+                codes[code] = codes.get(code, 0) + count
         return {
             "scenario": _SCENARIOS["rolling"],
             "readers": readers_count,
@@ -307,6 +318,7 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
             "count_right_s": count_s,
             "count_at_end": counts(servers),
             "a_exited_s": servers.exit_s,
+            "close_codes": codes,
             "catch_up_failures": failures,
         }
     finally:
@@ -314,8 +326,15 @@ def rolling(servers: ServerProcesses, page, layer: dict, readers_count: int, pub
             half.stop()
 
 
-def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) -> list[dict]:
-    """``sizes``: the storm's readers and the rolling restart's, instead of the defaults."""
+def run(
+    *,
+    redis_url: str,
+    quick: bool = False,
+    sizes: list[int] | None = None,
+    servers: list[str] | None = None,
+) -> list[dict]:
+    """``sizes``: the storm's readers and the rolling restart's, instead of the defaults;
+    ``servers``: only these configurations (by name)."""
     from django.db import connection
 
     storm_readers, rolling_readers, publishes = (
@@ -326,28 +345,23 @@ def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) 
     # The servers use the bench's database (bench/__main__.py: SQLite unless DATABASE_URL).
     database_url = os.environ["DATABASE_URL"]
     rows = []
-    for scenario in ("storm", "rolling"):
-        page = prepare_page()
-        servers = ServerProcesses(SERVER, 2, redis_url=redis_url, database_url=database_url)
-        layer = layers.layer_config("core", redis_url, servers.prefix, RECOMMENDED_CAPACITY)
-        servers.start()
-        try:
-            try:
-                if scenario == "storm":
-                    rows.append(storm(servers, page, layer, storm_readers))
-                else:
-                    rows.append(rolling(servers, page, layer, rolling_readers, publishes))
-            except NotReady as exc:
-                readers = storm_readers if scenario == "storm" else rolling_readers
-                rows.append(
-                    {"scenario": _SCENARIOS[scenario], "readers": readers, "not_run": str(exc)}
-                )
-        finally:
-            servers.stop()
-            servers.remove_logs()
-        print(json.dumps(rows[-1]))
+    for server in SERVERS:
+        if servers and server.name not in servers:
+            continue
+        for scenario in ("storm", "rolling"):
+            rows.append(
+                {
+                    "server": server.name,
+                    **run_scenario(
+                        server, scenario, redis_url, database_url,
+                        readers=storm_readers if scenario == "storm" else rolling_readers,
+                        publishes=publishes,
+                    ),
+                }
+            )  # fmt: skip
+            print(json.dumps(rows[-1]))
     write("restart", [{"machine": machine(), **row} for row in rows], configuration={
-        "server": "2 daphne processes, channels-redis (capacity 1,000)",
+        "servers": "2 processes each, channels-redis (capacity 1,000)",
         "database": connection.vendor,
         "spread_ms": SPREAD_MS,
         "quick": quick,
@@ -356,16 +370,33 @@ def run(*, redis_url: str, quick: bool = False, sizes: list[int] | None = None) 
     return rows
 
 
+def run_scenario(server, scenario: str, redis_url, database_url, *, readers, publishes) -> dict:
+    page = prepare_page()
+    processes = ServerProcesses(server, 2, redis_url=redis_url, database_url=database_url)
+    layer = layers.layer_config("core", redis_url, processes.prefix, RECOMMENDED_CAPACITY)
+    processes.start()
+    try:
+        if scenario == "storm":
+            return storm(processes, page, layer, readers)
+        return rolling(processes, page, layer, readers, publishes)
+    except NotReady as exc:
+        return {"scenario": _SCENARIOS[scenario], "readers": readers, "not_run": str(exc)}
+    finally:
+        processes.stop()
+        processes.remove_logs()
+
+
 _SCENARIOS = {"storm": "restart storm", "rolling": "rolling restart of 1 of 2"}
 
 
 def table_of(rows: list[dict]) -> str:
     return table(
-        "Restarts: 2 daphne processes, readers that behave as live.js (seconds from the SIGTERM)",
-        ["scenario", "readers", "close seen (p50)", "last admitted", "last caught up",
+        "Restarts: 2 server processes, readers that behave as live.js (seconds from the SIGTERM)",
+        ["server", "scenario", "readers", "close seen (p50)", "last admitted", "last caught up",
          "count right", "lost", "A exits", "B's queries"],
         [
             [
+                row["server"],
                 row["scenario"],
                 f"{row['readers']:,}",
                 _round(row.get("closed_p50_s")),
