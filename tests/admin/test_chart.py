@@ -125,3 +125,17 @@ def test_chart_draws_no_line_before_its_start():
     chart = Chart([0, 0, 4, 2], width=90, height=30, start=2)
     assert [x for x, _ in points(chart)] == [60.0, 90.0]
     assert chart.no_data_width == 60.0
+
+
+def test_a_trend_drawn_again_is_the_same_and_in_the_language_asked():
+    from django.utils import translation
+
+    from wagtail_live_admin.admin.chart import sparkline_html
+
+    trend = [0, 1200, 3]
+    with translation.override("de"):
+        german = sparkline_html(trend)
+    english = sparkline_html(trend)  # the same trend, drawn for another language
+    assert "Leser im Zeitverlauf: höchstens 1" in german
+    assert "Subscribers over time: highest 1" in english
+    assert sparkline_html(list(trend)) == english

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
@@ -96,10 +96,16 @@ def _sparkline_label(language: str | None) -> str:
 def sparkline_html(values: list[int]) -> SafeString:
     """The dashboard's small trend line, its highest and latest value as its label.
 
-    Built in Python, not included: the dashboard draws one on each of its rows.
+    Built in Python, not included: the dashboard draws one on each of its rows. The
+    same trend is drawn once (most of a large site's channels have nobody, a flat line).
     """
-    chart = Chart(values, width=96, height=24)
-    label = _sparkline_label(get_language()) % {
+    return _sparkline(tuple(values), get_language())
+
+
+@lru_cache(maxsize=1024)
+def _sparkline(values: tuple[int, ...], language: str | None) -> SafeString:
+    chart = Chart(list(values), width=96, height=24)
+    label = _sparkline_label(language) % {
         "peak": localized(chart.peak),
         "latest": localized(values[-1] if values else 0),
     }
