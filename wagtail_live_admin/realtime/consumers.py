@@ -8,7 +8,6 @@ again; on SIGTERM, ``shutdown`` lets its readers go. It writes and renders nothi
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 
@@ -22,6 +21,7 @@ from ..conf import get_setting
 from . import fanout, public_pages, shutdown
 from .admission import FORBIDDEN, NOT_LIVE, admit, judge
 from .backlog import Backlog
+from .client_frames import parse_client_frame
 from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
 from .presence import get_presence
@@ -44,20 +44,6 @@ def _admission(channel_id: str, scope, page_id=None) -> tuple[int | None, int | 
     """Return the close code that refuses this reader (None to admit them) and their page's id."""
     reason, page_id = admit(channel_id, scope.get("user"), scope.get("session"), page_id=page_id)
     return _REFUSAL_CODES.get(reason), page_id
-
-
-def _parse_client_frame(text_data: str | None, limit: int):
-    """Return the client's message as Python data, or None for anything not worth reading."""
-    # Characters first (cheap, and never fewer than bytes), then the UTF-8 bytes; a lone
-    # surrogate (no UTF-8 at all) counts as bytes too rather than failing to encode.
-    if text_data is None or len(text_data) > limit:
-        return None
-    if len(text_data.encode(errors="surrogatepass")) > limit:
-        return None
-    try:
-        return json.loads(text_data)
-    except (ValueError, RecursionError):  # RecursionError: very deeply nested JSON
-        return None
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -238,7 +224,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         """Answer the one message readers may send, ``{"type": "ping"}``; close on anything else."""
-        message = _parse_client_frame(text_data, get_setting("MAX_CLIENT_FRAME_BYTES"))
+        message = parse_client_frame(text_data, get_setting("MAX_CLIENT_FRAME_BYTES"))
         if isinstance(message, dict) and message.get("type") == "ping":
             await self.send(text_data='{"type":"pong"}')
             return
