@@ -53,9 +53,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
     page_id = None
     # The address counted against WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT, while counted.
     counted_address = None
-    # Channels gives a consumer a layer channel, and a receive waiting on it, only when
-    # this alias names a configured layer: a reader needs neither (see ``fanout``).
-    channel_layer_alias = None
+    channel_layer = None  # the layer the fan-out joined for the reader, once admitted
+    groups = ()  # none of its own: AsyncWebsocketConsumer would give each reader a list
     # The bytes of updates the server holds for this reader's socket (``backlog``).
     _backlog: Backlog | None = None
     _admitting: asyncio.Task | None = None
@@ -64,8 +63,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
     _verdict: asyncio.Future | None = None
 
     async def __call__(self, scope, receive, send):
+        # AsyncConsumer.__call__ without a layer channel of the reader's own (``fanout``
+        # receives for it) and without await_many_dispatch, whose task per receive and
+        # asyncio.wait cost some 2 KB a reader while the socket is open: one source here.
+        self.scope, self.base_send = scope, send
         try:
-            await super().__call__(scope, receive, send)
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
         finally:
             # However the reader goes: closed, or this instance cancelled or killed by the
             # server (daphne does so to an instance that outlives its client by 10 seconds).
