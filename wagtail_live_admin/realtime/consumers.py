@@ -110,6 +110,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _admit(self) -> None:
         try:
+            await self._admit_or_refuse()
+        finally:
+            # Not kept for the socket's life once done: the task, its coroutine and context.
+            self._admitting = None
+
+    async def _admit_or_refuse(self) -> None:
+        try:
             code = await self._judge()
             # asgiref finishes a database call that had started when it was cancelled.
             if self._released:
