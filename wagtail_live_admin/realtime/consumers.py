@@ -8,7 +8,6 @@ again; on SIGTERM, ``shutdown`` lets its readers go. It writes and renders nothi
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 
@@ -22,6 +21,7 @@ from ..conf import get_setting
 from . import fanout, public_pages, shutdown
 from .admission import FORBIDDEN, NOT_LIVE, admit, judge
 from .backlog import Backlog
+from .client_frames import parse_client_frame
 from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
 from .presence import get_presence
@@ -46,20 +46,6 @@ def _admission(channel_id: str, scope, page_id=None) -> tuple[int | None, int | 
     return _REFUSAL_CODES.get(reason), page_id
 
 
-def _parse_client_frame(text_data: str | None, limit: int):
-    """Return the client's message as Python data, or None for anything not worth reading."""
-    # Characters first (cheap, and never fewer than bytes), then the UTF-8 bytes; a lone
-    # surrogate (no UTF-8 at all) counts as bytes too rather than failing to encode.
-    if text_data is None or len(text_data) > limit:
-        return None
-    if len(text_data.encode(errors="surrogatepass")) > limit:
-        return None
-    try:
-        return json.loads(text_data)
-    except (ValueError, RecursionError):  # RecursionError: very deeply nested JSON
-        return None
-
-
 class LiveConsumer(AsyncWebsocketConsumer):
     channel_id = None
     group_name = None
@@ -67,9 +53,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
     page_id = None
     # The address counted against WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT, while counted.
     counted_address = None
-    # Channels gives a consumer a layer channel, and a receive waiting on it, only when
-    # this alias names a configured layer: a reader needs neither (see ``fanout``).
-    channel_layer_alias = None
+    channel_layer = None  # the layer the fan-out joined for the reader, once admitted
+    groups = ()  # none of its own: AsyncWebsocketConsumer would give each reader a list
     # The bytes of updates the server holds for this reader's socket (``backlog``).
     _backlog: Backlog | None = None
     _admitting: asyncio.Task | None = None
@@ -78,8 +63,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
     _verdict: asyncio.Future | None = None
 
     async def __call__(self, scope, receive, send):
+        # AsyncConsumer.__call__ without a layer channel of the reader's own (``fanout``
+        # receives for it) and without await_many_dispatch, whose task per receive and
+        # asyncio.wait cost some 2 KB a reader while the socket is open: one source here.
+        self.scope, self.base_send = scope, send
         try:
-            await super().__call__(scope, receive, send)
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
         finally:
             # However the reader goes: closed, or this instance cancelled or killed by the
             # server (daphne does so to an instance that outlives its client by 10 seconds).
@@ -117,6 +109,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self._admitting = asyncio.create_task(self._admit())
 
     async def _admit(self) -> None:
+        try:
+            await self._admit_or_refuse()
+        finally:
+            # Not kept for the socket's life once done: the task, its coroutine and context.
+            self._admitting = None
+
+    async def _admit_or_refuse(self) -> None:
         try:
             code = await self._judge()
             # asgiref finishes a database call that had started when it was cancelled.
@@ -238,7 +237,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         """Answer the one message readers may send, ``{"type": "ping"}``; close on anything else."""
-        message = _parse_client_frame(text_data, get_setting("MAX_CLIENT_FRAME_BYTES"))
+        message = parse_client_frame(text_data, get_setting("MAX_CLIENT_FRAME_BYTES"))
         if isinstance(message, dict) and message.get("type") == "ping":
             await self.send(text_data='{"type":"pong"}')
             return
