@@ -1,9 +1,12 @@
 """Filters of the publish log listing."""
 
+import functools
+import html
+
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,11 +26,11 @@ class ChannelSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-        # Joined as plain strings, each value escaped once: format_html per option took
-        # 10 ms of the log page at 1,000 channels.
+        # Joined as plain strings, each value escaped once by the standard library's
+        # escape (Django's, as format_html per option, costs a lazy wrapper per call).
         options = "\n".join(
-            f'  <option value="{escape(choice)}"{SELECTED if str(choice) in selected else ""}>'
-            f"{escape(label)}</option>"
+            f'  <option value="{html.escape(str(choice))}"'
+            f"{SELECTED if str(choice) in selected else ''}>{html.escape(str(label))}</option>"
             for choice, label in self.choices
         )
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
@@ -64,3 +67,9 @@ class PublishLogFilterSet(WagtailFilterSet):
     class Meta:
         model = PublishLogEntry
         fields = ["channel_id", "status", "trigger", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once a request, if at all: the callable was called again by each use of the
+        # choices (the selected channel's validation, then the options), a query each.
+        self.filters["channel_id"].extra["choices"] = functools.cache(channel_choices)
