@@ -249,6 +249,26 @@ def test_the_failed_confirmation_lists_what_will_be_sent(
     assert all(e.republishes.get().status == Status.SENT for e in (one, two, other))
 
 
+def test_the_failed_confirmation_leaves_out_what_readers_recovered(
+    republisher_client, live_page, capture
+):
+    recovered = add_post(live_page, capture, "One", "m1", fail=True)
+    outstanding = add_post(live_page, capture, "Two", "m2", fail=True)
+    # A reader who had nothing asks the catch-up endpoint: it gets both, and was the only
+    # reader then (nobody counted), so each failure is recovered... until #2 fails anew.
+    catch_up = republisher_client.get(f"/live/{live_page.channel_id}/updates/", {"since": 0})
+    assert catch_up.status_code == 200
+    PublishLogEntry.objects.filter(pk=outstanding.pk).update(caught_up=0)
+    html = republisher_client.get(FAILED_URL).content.decode()
+    assert f'data-live-skipped="{recovered.pk}"' in html
+    assert "every reader got it from the catch-up endpoint (recovered)" in html
+    assert f'data-live-will-send="{outstanding.pk}"' in html
+    assert "Yes, re-push 1 update" in html
+    with capture(execute=True):
+        republisher_client.post(FAILED_URL, {"entry": [outstanding.pk]}, follow=True)
+    assert outstanding.republishes.exists() and not recovered.republishes.exists()
+
+
 def test_the_log_offers_bulk_and_resync_to_republishers_only(client, republisher_client, failed):
     html = republisher_client.get("/admin/live/log/", {"channel_id": failed.channel_id}).content
     assert FAILED_URL.encode() in html and resync_url(failed.channel_id).encode() in html

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from ..realtime.presence import trend_or_none
 
 # How far before a failure to look for the readers then (presence samples once a minute).
@@ -44,3 +46,15 @@ def mark_recovered(entries) -> None:
     for entry in candidates:
         samples = trends.get(entry.channel_id, [])
         entry.recovered = is_recovered(entry.caught_up, readers_at(samples, entry.created_at))
+
+
+def leave_out_recovered(channels) -> None:
+    """Move the recovered failures of re-push plans (``plan_failed``) to the skipped ones:
+    their readers have them, and the dashboard no longer counts them as not delivered."""
+    mark_recovered([plan.original for channel in channels for plan in channel.plans])
+    for channel in channels:
+        recovered = [plan for plan in channel.plans if plan.original.recovered]
+        if recovered:
+            channel.plans = [plan for plan in channel.plans if not plan.original.recovered]
+            reason = _("every reader got it from the catch-up endpoint (recovered)")
+            channel.skipped += [(plan.original, reason) for plan in recovered]

@@ -21,6 +21,7 @@ from ..log_actions import log_republished
 from ..log_table import log_row_response
 from ..permissions import REPUBLISH
 from ..preview import post_previews
+from ..recovery import leave_out_recovered
 from ..republish_plans import republish_plan_context
 from .base import LiveViewMixin, log_url
 from .log import PublishLogView
@@ -153,6 +154,8 @@ class RepublishFailedView(LiveViewMixin, WagtailAdminTemplateMixin, TemplateView
     def get_context_data(self, **kwargs):
         channel_id = self.get_channel_id(self.request.GET)
         channels = plan_failed(channel_id)
+        # Listed, not sent: the form posts only the updates to send.
+        leave_out_recovered(channels)
         return super().get_context_data(
             channel_id=channel_id,
             channels=channels,
