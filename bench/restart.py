@@ -1,9 +1,9 @@
 """Readers across a server restart: a restart storm, and a rolling restart under publishes.
 
 Two server processes (uvicorn, then daphne) serve the test project on the recommended
-Redis layer. Readers are
-client processes of bench/restart_client.py, which behave as live.js does and reconnect
-to the other process (as a load balancer would send them) when theirs goes away.
+Redis layer. Readers are client processes of bench/restart_client.py, which behave as
+live.js does and reconnect to the other process (as a load balancer would send them)
+when theirs goes away.
 
 - Restart storm: every reader on process A; A gets SIGTERM and an update is published
   while its readers are away. Timed from the SIGTERM: the last reader admitted on B, and

@@ -254,8 +254,8 @@ def test_the_failed_confirmation_leaves_out_what_readers_recovered(
 ):
     recovered = add_post(live_page, capture, "One", "m1", fail=True)
     outstanding = add_post(live_page, capture, "Two", "m2", fail=True)
-    # A reader who had nothing asks the catch-up endpoint: it gets both, and was the only
-    # reader then (nobody counted), so each failure is recovered... until #2 fails anew.
+    # A reader who had nothing asks the catch-up endpoint and gets both: with nobody else
+    # counted, both failures are recovered. #2's catch-up is then taken back: outstanding.
     catch_up = republisher_client.get(f"/live/{live_page.channel_id}/updates/", {"since": 0})
     assert catch_up.status_code == 200
     PublishLogEntry.objects.filter(pk=outstanding.pk).update(caught_up=0)

@@ -124,30 +124,30 @@ class LiveConsumer(AsyncWebsocketConsumer):
             if code is None:
                 await self._join()
                 if not shutdown.watch(self):
-                    # The process is stopping: the handshake fails, a failure to the
-                    # page, which tries again after a backoff (elsewhere, or not).
-                    self._release()
-                    self._uncount()
-                    await self.close()
+                    # The process is stopping: a failure to the page, which tries again
+                    # after a backoff (elsewhere, or not).
+                    await self._fail_handshake()
                     return
         except fanout.LayerUnavailable:
-            # Logged once per outage by fanout, not once per reader. The handshake fails:
-            # the page shows "reconnecting" and backs off until the layer answers, then
-            # catches up (accepted, it would pass for live and poll the catch-up endpoint).
-            self._release()
-            self._uncount()
-            await self.close()
+            # Logged once per outage by fanout, not once per reader. The page shows
+            # "reconnecting" and backs off until the layer answers, then catches up
+            # (accepted, it would pass for live and poll the catch-up endpoint).
+            await self._fail_handshake()
             return
         except Exception:
             logger.exception("Could not admit a live socket on channel %r.", self.channel_id)
-            self._release()
-            self._uncount()
-            await self.close()  # before accept: the handshake fails, and live.js tries again
+            await self._fail_handshake()  # live.js tries again
             return
         if code is not None:
             await self._refuse(code)
         else:
             await self.accept()
+
+    async def _fail_handshake(self) -> None:
+        # Closed before accept: the handshake fails (HTTP 403), and nothing stays counted.
+        self._release()
+        self._uncount()
+        await self.close()
 
     async def _judge(self) -> int | None:
         """Return the close code that refuses this reader (None: admitted); note their page."""
