@@ -7,6 +7,7 @@ table, none per row). tests/admin/test_markup.py compares the cells with Wagtail
 """
 
 import html
+from collections.abc import Callable
 from functools import cache
 from urllib.parse import quote
 
@@ -88,10 +89,18 @@ def row_url(name: str, argument) -> str:
     """``reverse(name, args=[argument])`` for a table's rows: the URL is reversed once, and
     each row's argument put in its place, quoted as ``reverse()`` quotes it (which took
     up to 47 µs a call: it matches the argument against the pattern's regex)."""
+    return row_urls(name)(argument)
+
+
+def row_urls(name: str) -> Callable[[object], str]:
+    """``row_url(name, ...)`` for many rows: what the URL depends on is looked up once."""
     prefix, suffix = _url_around_argument(
         name, get_resolver(get_urlconf()), get_script_prefix(), get_language()
     )
-    return f"{prefix}{quote(str(argument), safe=RFC3986_SUBDELIMS + '/~:@')}{suffix}"
+    return lambda argument: f"{prefix}{quote(str(argument), safe=_SAFE)}{suffix}"
+
+
+_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
 
 
 @cache
