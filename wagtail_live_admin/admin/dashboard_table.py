@@ -66,9 +66,10 @@ def channel(page, request) -> SafeString:
     return title_cell(page.channel_url, page.channel)
 
 
-def count_html(value: int | None) -> SafeString:
-    """A reader count, or a dash that says it is unknown (presence cannot answer)."""
-    return fixed(get_language()).unknown if value is None else format_cell("{}", localized(value))
+def count_html(value: int | None) -> SafeString | str:
+    """A reader count (the cell escapes it), or a dash that says it is unknown (presence
+    cannot answer)."""
+    return fixed(get_language()).unknown if value is None else localized(value)
 
 
 def subscribers(page, request) -> SafeString:

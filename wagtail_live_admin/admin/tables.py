@@ -23,8 +23,10 @@ from wagtail.admin.ui.tables import Column, Table, TitleColumn
 def format_cell(template: str, *args, **kwargs) -> SafeString:
     """``format_html()`` for the many cells of a table: the same escaping, without the lazy
     wrapper around each argument's escape (half its time; a row makes a dozen calls)."""
-    args = map(_escaped, args)
-    return SafeString(template.format(*args, **{k: _escaped(v) for k, v in kwargs.items()}))
+    args = [_escaped(arg) for arg in args]
+    if kwargs:
+        kwargs = {name: _escaped(value) for name, value in kwargs.items()}
+    return SafeString(template.format(*args, **kwargs))
 
 
 def localized(count: int) -> str:
