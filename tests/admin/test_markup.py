@@ -44,6 +44,13 @@ def test_a_status_is_wagtails_status_tag(status):
     assert squeezed(status_html(entry)) == squeezed(expected)
 
 
+def test_a_status_tag_is_in_the_language_of_each_request():
+    entry = PublishLogEntry(status=Status.SENT)
+    for language, label in [("en", "Sent"), ("de", "Gesendet"), ("en", "Sent")]:
+        with translation.override(language):
+            assert f">{label}</span>" in status_html(entry)
+
+
 def test_a_failure_shows_its_error_with_wagtails_warning_icon():
     entry = PublishLogEntry(status=Status.FAILED, error='ConnectionError: <down> & "out"')
     icon = wagtail('{% icon name="warning" classname="w-w-4 w-h-4" %}')

@@ -5,8 +5,10 @@ include per row cost about 0.2 ms. The markup is that of Wagtail's ``{% status %
 ``{% icon %}`` tags (tests/admin/test_markup.py compares them).
 """
 
+from functools import lru_cache
+
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from ..delivery.models import PublishLogEntry
 from .tables import format_cell
@@ -19,8 +21,9 @@ WARNING_ICON = SafeString(
 
 
 def status_html(entry: PublishLogEntry) -> SafeString:
-    label = Status(entry.status).label  # get_status_display() builds a dict each call
-    if entry.status == Status.FAILED and getattr(entry, "recovered", False):
+    if entry.status != Status.FAILED:
+        return _status_tag(entry.status, get_language())
+    if getattr(entry, "recovered", False):
         # The push failed, but every reader got the update from the catch-up endpoint
         # (admin/recovery.py sets ``recovered``).
         help_text = gettext("The push failed, but every reader caught up on this update.")
@@ -31,12 +34,17 @@ def status_html(entry: PublishLogEntry) -> SafeString:
             pgettext("a failed update that readers got anyway", "Recovered"),
             help_text,
         )
-    if entry.status == Status.FAILED:
-        return format_cell(
-            '<span class="w-status w-status--label w-text-critical-200" title="{}">{}{}</span>',
-            entry.error,
-            WARNING_ICON,
-            label,
-        )
-    primary = " w-status--primary" if entry.status == Status.SENT else ""
-    return format_cell('<span class="w-status{}">{}</span>', primary, label)
+    return format_cell(
+        '<span class="w-status w-status--label w-text-critical-200" title="{}">{}{}</span>',
+        entry.error,
+        WARNING_ICON,
+        Status.FAILED.label,
+    )
+
+
+@lru_cache(maxsize=64)
+def _status_tag(status: str, language: str | None) -> SafeString:
+    # Most rows' tag, made once per language (translating the label took half its time).
+    primary = " w-status--primary" if status == Status.SENT else ""
+    # Not get_status_display(): it builds a dict each call.
+    return format_cell('<span class="w-status{}">{}</span>', primary, Status(status).label)

@@ -7,6 +7,7 @@ table, none per row). tests/admin/test_markup.py compares the cells with Wagtail
 """
 
 import html
+from collections.abc import Callable
 from functools import cache
 from urllib.parse import quote
 
@@ -22,8 +23,10 @@ from wagtail.admin.ui.tables import Column, Table, TitleColumn
 def format_cell(template: str, *args, **kwargs) -> SafeString:
     """``format_html()`` for the many cells of a table: the same escaping, without the lazy
     wrapper around each argument's escape (half its time; a row makes a dozen calls)."""
-    args = map(_escaped, args)
-    return SafeString(template.format(*args, **{k: _escaped(v) for k, v in kwargs.items()}))
+    args = [_escaped(arg) for arg in args]
+    if kwargs:
+        kwargs = {name: _escaped(value) for name, value in kwargs.items()}
+    return SafeString(template.format(*args, **kwargs))
 
 
 def localized(count: int) -> str:
@@ -88,10 +91,18 @@ def row_url(name: str, argument) -> str:
     """``reverse(name, args=[argument])`` for a table's rows: the URL is reversed once, and
     each row's argument put in its place, quoted as ``reverse()`` quotes it (which took
     up to 47 µs a call: it matches the argument against the pattern's regex)."""
+    return row_urls(name)(argument)
+
+
+def row_urls(name: str) -> Callable[[object], str]:
+    """``row_url(name, ...)`` for many rows: what the URL depends on is looked up once."""
     prefix, suffix = _url_around_argument(
         name, get_resolver(get_urlconf()), get_script_prefix(), get_language()
     )
-    return f"{prefix}{quote(str(argument), safe=RFC3986_SUBDELIMS + '/~:@')}{suffix}"
+    return lambda argument: f"{prefix}{quote(str(argument), safe=_SAFE)}{suffix}"
+
+
+_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
 
 
 @cache

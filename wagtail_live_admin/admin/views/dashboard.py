@@ -1,5 +1,6 @@
 """The Live dashboard: every live page, who watches it now, and how its updates went."""
 
+from django.contrib.admin.utils import quote
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import BaseListingView
@@ -9,7 +10,7 @@ from ...live.pages import live_pages
 from .. import dashboard_table as cells
 from ..menu import LIVE_ADMIN
 from ..stats import channel_stats
-from ..tables import CellColumn, CellTable, row_url
+from ..tables import CellColumn, CellTable, row_urls
 from .base import LiveViewMixin, RefreshingResultsMixin
 
 
@@ -54,9 +55,15 @@ class DashboardView(LiveViewMixin, RefreshingResultsMixin, BaseListingView):
         rows = list(rows)
         # One batch for the whole page of rows: presence, trend, last publish, failures.
         stats = channel_stats(row.channel for row in rows)
+        channel_url, edit_url, entry_url = map(
+            row_urls, ["live_admin:channel", "wagtailadmin_pages:edit", "live_admin:entry"]
+        )
         for row in rows:
             row.stats = stats[row.channel]
-            row.channel_url = row_url("live_admin:channel", row.channel)  # for 2 cells
+            row.channel_url = channel_url(row.channel)  # for 2 cells
+            row.edit_url = edit_url(quote(row.pk))
+            entry = row.stats.last_entry
+            row.entry_url = entry_url(entry.pk) if entry else None
         return paginator, page, rows, is_paginated
 
     def get_context_data(self, *args, **kwargs):
