@@ -7,7 +7,6 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from wagtail_live_admin.readers.asgi import CatchUpFromMemory  # noqa: E402
@@ -17,6 +16,6 @@ from wagtail_live_admin.realtime.routing import websocket_urlpatterns  # noqa: E
 application = ProtocolTypeRouter(
     {
         "http": CatchUpFromMemory(django_asgi_app),
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )

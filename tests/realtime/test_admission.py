@@ -12,7 +12,9 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
+from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -27,11 +29,15 @@ from tests.services import free_port
 from tests.settings import redis_layer
 from tests.testapp.models import LiveBlogPage
 from wagtail_live_admin.realtime.presence import get_presence
+from wagtail_live_admin.realtime.routing import websocket_urlpatterns
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
 PASSED = PageViewRestriction.passed_view_restrictions_session_key
+# The route as sites composed it before the consumer read the session itself: Channels
+# then puts the user and session in the scope when the socket opens.
+WITH_AUTH_STACK = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
 
 
 # Readers: each is a session (or none), made the way Django and Wagtail make them.
@@ -116,9 +122,9 @@ def set_up(make_live_page, home, case: Case) -> tuple[str, str | None]:
     return channel_id, session
 
 
-async def subscribe(channel_id: str, session: str | None = None):
+async def subscribe(channel_id: str, session: str | None = None, *, app=application):
     headers = [*HEADERS, (b"cookie", f"sessionid={session}".encode())] if session else HEADERS
-    communicator = WebsocketCommunicator(application, f"/ws/channel/{channel_id}/", headers)
+    communicator = WebsocketCommunicator(app, f"/ws/channel/{channel_id}/", headers)
     connected, _ = await communicator.connect(timeout=5)
     assert connected  # accepted even when refused, so that the close code reaches the reader
     return communicator
@@ -133,10 +139,11 @@ async def assert_closed(communicator, code: int) -> None:
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": code}
 
 
+@pytest.mark.parametrize("app", [application, WITH_AUTH_STACK], ids=["route", "auth_stack"])
 @pytest.mark.parametrize("case", CASES, ids=str)
-async def test_websocket_admission_follows_view_restrictions(make_live_page, home, case):
+async def test_websocket_admission_follows_view_restrictions(make_live_page, home, case, app):
     channel_id, session = await database_sync_to_async(set_up)(make_live_page, home, case)
-    reader = await subscribe(channel_id, session)
+    reader = await subscribe(channel_id, session, app=app)
     if case.admitted:
         await assert_open(reader)
     else:
@@ -219,6 +226,22 @@ async def test_a_login_restriction_closes_anonymous_readers_only(
     await assert_receives_post(readers.logged_in, "For members only")
     await assert_receives_post(readers.member, "For members only")
     await assert_told_nothing_more(readers.anonymous)
+    for reader in (readers.anonymous, readers.logged_in, readers.member):
+        await reader.disconnect()
+    await get_presence().aclose()
+
+
+async def test_a_reader_who_logged_out_meanwhile_is_closed_when_the_page_turns_private(
+    channel_layer_name, make_live_page
+):
+    # The route reads the session again at each admission, not once when the socket opened.
+    readers = await connect_readers(make_live_page)
+    session_key = dict(readers.logged_in.scope["headers"])[b"cookie"].split(b"=")[1].decode()
+    await database_sync_to_async(SessionStore(session_key).delete)()
+    await database_sync_to_async(restrict)(readers.page, "login")
+    await assert_closed(readers.anonymous, 4403)
+    await assert_closed(readers.logged_in, 4403)
+    await assert_open(readers.member)
     for reader in (readers.anonymous, readers.logged_in, readers.member):
         await reader.disconnect()
     await get_presence().aclose()

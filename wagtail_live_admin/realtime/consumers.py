@@ -24,6 +24,7 @@ from .backlog import Backlog
 from .client_frames import parse_client_frame
 from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
+from .identity import reader_identity
 from .presence import get_presence
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ _REFUSAL_CODES = {NOT_LIVE: CLOSE_NOT_FOUND, FORBIDDEN: CLOSE_FORBIDDEN}
 
 def _admission(channel_id: str, scope, page_id=None) -> tuple[int | None, int | None]:
     """Return the close code that refuses this reader (None to admit them) and their page's id."""
-    reason, page_id = admit(channel_id, scope.get("user"), scope.get("session"), page_id=page_id)
+    reason, page_id = admit(channel_id, *reader_identity(scope), page_id=page_id)
     return _REFUSAL_CODES.get(reason), page_id
 
 
@@ -161,7 +162,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         mark = public_pages.mark(layer, group)
         with public_pages.reading(group) as found:
             verdict = await database_sync_to_async(judge)(
-                self.channel_id, self.scope.get("user"), self.scope.get("session")
+                self.channel_id, *reader_identity(self.scope)
             )
             found(verdict.page_id if verdict.public else None)
         if verdict.public:
