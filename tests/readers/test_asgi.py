@@ -2,7 +2,7 @@
 
 import pytest
 
-from wagtail_live_admin.readers.asgi import _conditional, _shareable
+from wagtail_live_admin.readers.asgi import _catches_up, _conditional, _shareable
 
 
 def start(status=200, **headers):
@@ -35,3 +35,10 @@ def test_an_answer_of_one_clients_own_is_not(response):
 def test_a_conditional_request_goes_to_django():
     assert _conditional({"headers": [(b"if-none-match", b'"x"')]})
     assert not _conditional({"headers": [(b"accept", b"application/json")]})
+
+
+def test_only_the_catch_up_endpoint_makes_a_crowd_wait():
+    # Two editors loading the same admin page at once must not queue behind each other.
+    assert _catches_up("/live/city-marathon/updates/")
+    assert not _catches_up("/admin/")
+    assert not _catches_up("/no/such/page/")

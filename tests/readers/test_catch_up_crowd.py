@@ -1,6 +1,7 @@
 """A crowd asking the same catch-up is answered from memory, until anything changes the answer."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import pytest
@@ -28,6 +29,23 @@ def undated(headers) -> dict:
 def frame_seq(socket) -> int:
     """Wait for the next update frame on ``socket``: the server process has it too."""
     return json.loads(socket.recv(timeout=10))["seq"]
+
+
+def test_a_crowd_asking_at_once_sends_one_request_to_django(fresh_live_page, shared_redis, daphne):
+    # A restart storm: readers back on another process all catch up within milliseconds.
+    fresh_live_page.add_live_post(post_value("Kick-off"))
+    channel_id = fresh_live_page.channel_id
+    server = daphne(env=shared_redis)
+    # The process keeps answers of the channels its readers follow (updates renew them).
+    with connect_reader(server, channel_id) as reader:
+        reader.send('{"type": "ping"}')
+        assert reader.recv(timeout=5) == '{"type":"pong"}'
+        before = server_requests(server)
+        with ThreadPoolExecutor(30) as pool:
+            answers = list(pool.map(lambda _: catch_up(server, channel_id), range(30)))
+        assert all(status == 200 and "Kick-off" in json.dumps(body) for status, _, body in answers)
+        # One catch-up, then the count itself.
+        assert server_requests(server) == before + 2
 
 
 def test_a_crowd_is_answered_without_queries_until_an_update_or_a_recheck(

@@ -4,15 +4,19 @@
 each request still took Django's whole request path: a thread and the middleware, 5 to
 15 ms of a core, where a restart storm brings thousands at once. Wrapped around the
 site's Django ASGI application, ``CatchUpFromMemory`` keeps Django's final response
-(middleware headers and all) while ``crowd`` keeps its answer, and sends it again itself.
+(middleware headers and all) while ``crowd`` keeps its answer, and sends it again itself;
+a crowd asking at once sends one request to Django, the rest wait for its answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.urls import Resolver404, resolve
 
 from . import crowd
 
@@ -30,6 +34,8 @@ class _Response:
 
 
 _responses: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict] = weakref.WeakKeyDictionary()
+# The requests on their way to Django, by key: others asking the same wait for them.
+_asked: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict] = weakref.WeakKeyDictionary()
 
 
 class CatchUpFromMemory:
@@ -41,16 +47,33 @@ class CatchUpFromMemory:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
             return await self.app(scope, receive, send)
-        responses = _responses.setdefault(asyncio.get_running_loop(), {})
+        loop = asyncio.get_running_loop()
+        responses = _responses.setdefault(loop, {})
         key = (scope["path"], scope.get("query_string", b""))
+        conditional = _conditional(scope)  # a conditional one is Django's to answer (304)
+        asked = _asked.setdefault(loop, {})
+        waiting = asked.get(key)
+        # A crowd asks at once: one goes to Django, the rest wait for its answer.
+        crowd_waits = waiting is not None and not conditional and key not in responses
+        if crowd_waits and _catches_up(scope["path"]):
+            await asyncio.shield(waiting)
         kept = responses.get(key)
         if kept is not None and kept.current():
-            if not _conditional(scope):  # a conditional one is Django's to answer (304)
+            if not conditional:
                 await send(kept.start)
                 await send({"type": "http.response.body", "body": kept.body})
                 return None
         elif kept is not None:
             del responses[key]
+        if key in asked:
+            return await self.app(scope, receive, send)
+        asked[key] = loop.create_future()
+        try:
+            await self._answer(scope, receive, send, responses, key)
+        finally:
+            asked.pop(key).set_result(None)
+
+    async def _answer(self, scope, receive, send, responses, key):
         started, body = {}, []
 
         async def watch(message):
@@ -68,6 +91,15 @@ class CatchUpFromMemory:
             if current is not None:
                 responses[key] = _Response(dict(started), b"".join(body), current)
                 _prune(responses)
+
+
+@functools.lru_cache(maxsize=1024)
+def _catches_up(path: str) -> bool:
+    """Whether ``path`` is the catch-up endpoint's (other pages' requests never wait)."""
+    try:
+        return resolve(path).view_name == "wagtail_live_admin:updates"
+    except Resolver404:
+        return False
 
 
 def _conditional(scope) -> bool:
