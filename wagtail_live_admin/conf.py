@@ -63,7 +63,7 @@ DEFAULTS: dict[str, Any] = {
     # Readers a second that a server process told to stop (SIGTERM) closes with 4001, so
     # that the other processes admit them as they come (all within 5 s, whatever the
     # rate). None: all at once.
-    "SHUTDOWN_RATE": 1000,
+    "SHUTDOWN_RATE": 2500,
     # Seconds between refreshes of the Live dashboard's counts (and the editor's "watching").
     "DASHBOARD_POLL_INTERVAL": 5,
     # Where NchanPublisher reaches nginx's Nchan publisher endpoint: {"PUBLISH_URL":
