@@ -65,8 +65,9 @@ class CatchUpFromMemory:
                 return None
         elif kept is not None:
             del responses[key]
-        if key in asked:
-            return await self.app(scope, receive, send)
+        if conditional or key in asked:
+            # Not one that others wait for: a conditional answer (304) is its own.
+            return await self._answer(scope, receive, send, responses, key)
         asked[key] = loop.create_future()
         try:
             await self._answer(scope, receive, send, responses, key)
