@@ -49,7 +49,10 @@ def _time_save(page, *, sync: bool) -> float:
 
 def _time_package_work(page) -> float:
     """Time only what the package does: read what was live, diff, render, log the entry."""
+    from django.utils import timezone
+
     from wagtail_live_admin.conf import get_publisher
+    from wagtail_live_admin.live.diffing import to_the_millisecond
 
     index = len(page.live_posts) // 2
     item = page.live_posts.raw_data[index]
@@ -58,7 +61,8 @@ def _time_package_work(page) -> float:
     started = time.perf_counter()
     with transaction.atomic():
         row = type(page).objects.filter(pk=page.pk).values_list("live", "live_posts").get()
-        _, change, _ = page._stamp_live_posts((row[0], row[1].get_prep_value()), announce=True)
+        previous, now = (row[0], row[1].get_prep_value()), to_the_millisecond(timezone.now())
+        _, change, _ = page._stamp_live_posts(previous, announce=True, now=now)
         get_publisher()(
             sender=type(page),
             channel_id=page.channel_id,
