@@ -112,12 +112,11 @@ def _count_time(presence, channel_ids: list[str], trips: RoundTrips) -> tuple[fl
 
 
 def _fill(presence, channel_ids: list[str]) -> None:
-    async def join_all():
-        for channel_id in channel_ids:
-            for _ in range(3):
-                await presence._add(channel_id, f"bench-{uuid.uuid4().hex}")
-
-    asyncio.run(join_all())
+    # Three members a channel, written to Redis as the readers' processes write them.
+    members = {
+        channel_id: {f"bench-{uuid.uuid4().hex}" for _ in range(3)} for channel_id in channel_ids
+    }
+    asyncio.run(presence._refresh(members))
 
 
 def run(*, redis_url: str) -> list[dict]:
