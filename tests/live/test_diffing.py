@@ -10,7 +10,13 @@ from wagtail.blocks import StreamValue
 
 from tests.posts import EARLIER, EDITED_EARLIER, changed, make_post, with_text
 from tests.testapp.models import LiveBlogPage
-from wagtail_live_admin.live.diffing import as_datetime, bound_posts, created_at, diff_posts
+from wagtail_live_admin.live.diffing import (
+    as_datetime,
+    bound_posts,
+    created_at,
+    diff_posts,
+    own_posts,
+)
 
 NOW = datetime(2024, 5, 1, 12, 0, 0, 250000, tzinfo=UTC)
 
@@ -234,3 +240,15 @@ def test_bound_posts_binds_values_as_python():
     post = bound_posts(live_posts(), [item])[0]
     assert (post.block_type, post.value["created"]) == ("live_post", as_datetime(EARLIER))
     assert post.value["content"][0].value.source == "<p>Goal!</p>"
+
+
+def test_own_posts_are_the_pages_own_as_python_oldest_first():
+    start = datetime(2024, 5, 1, 10, tzinfo=UTC)
+    items = [make_post(created=(start + timedelta(minutes=m)).isoformat()) for m in (30, 0, 15)]
+    stream = StreamValue(live_posts().stream_block, items, is_lazy=True)
+    posts = own_posts(stream, [items[0]["id"], items[1]["id"]])
+    assert [post.id for post in posts] == [items[1]["id"], items[0]["id"]]
+    # A receiver finds each among the page's posts, as wagtail-live's did.
+    assert posts[0] is stream[1] and posts[1] is stream[0]
+    assert posts[1].value["content"][0].value.source == "<p>Kick-off</p>"
+    assert stream.raw_data[2] == items[2]  # the others are left as they were saved
