@@ -114,3 +114,26 @@ def test_the_composer_posts_edits_hides_pins_and_deletes_and_everyone_follows(
         # the composer, each leaving a revision.
         assert in_thread(composer_updates, fresh_live_page.pk) == [("composer", "anna")] * 7
         assert in_thread(revision_count, fresh_live_page.pk) == revisions + 7
+
+
+def test_a_row_the_channel_brings_back_unchanged_stays_under_the_editors_pointer(
+    server, fresh_live_page, anna, tmp_path
+):
+    # The channel's frame of Anna's own change may come before her answer: her list then
+    # asks for the row again. Swapped for a copy, the button under her pointer would go,
+    # and a click on it at that moment with it.
+    with explained_failure(server, tmp_path, anna=anna.page):
+        post_id = anna.post("Early chance for Salah")
+        anna.act(post_id, "Hide")
+        anna.row(post_id).evaluate("row => { row.keptInPlace = true }")
+        with anna.page.expect_response(lambda response: "/posts/changes/" in response.url):
+            anna.page.evaluate(
+                """() => {
+                    document.querySelector("#live-composer-since").value = "0";
+                    htmx.trigger("[data-live-composer-follow]", "live:frame");
+                }"""
+            )
+        # The answer is in the inbox once htmx has swapped it: composer.js places it then.
+        expect(anna.page.locator("#live-composer-inbox > *")).to_have_count(0)
+        assert anna.row(post_id).evaluate("row => row.keptInPlace === true")
+        anna.act(post_id, "Show")

@@ -12,6 +12,7 @@
  * goes in by time (newest first), or, marked data-removed, takes the post's row out.
  * A row that follows the channel (data-live-follow) never replaces a row whose edit
  * form or delete question is open: that row says the post changed meanwhile instead.
+ * Nor does it replace a row that shows the same: a click on that row is not lost.
  *
  * The list follows the channel as readers' pages do: each update live.js applies
  * ("live:update") fires "live:frame" on [data-live-composer-follow], which asks the
@@ -46,9 +47,28 @@
       row.appendChild(note);
     }
 
+    // A row as the server made it: without htmx's passing classes, the follow mark and
+    // the height preview.js gave its preview.
+    function shown(row) {
+      const copy = row.cloneNode(true);
+      copy.removeAttribute("data-live-follow");
+      copy.querySelectorAll("iframe").forEach((frame) => frame.removeAttribute("style"));
+      for (const element of [copy, ...copy.querySelectorAll("[class*=htmx-]")]) {
+        const passing = [...element.classList].filter((name) => name.startsWith("htmx-"));
+        element.classList.remove(...passing);
+      }
+      return copy.outerHTML.replace(/\s+/g, " ").replace(/> </g, "><");
+    }
+
     function place(row) {
       const existing = rowOf(row.dataset.postId);
       const removed = row.hasAttribute("data-removed");
+      if (existing && row.hasAttribute("data-live-follow") && shown(existing) === shown(row)) {
+        // The channel brings back the row as it is (its frame may come before the
+        // editor's own answer): the one in place stays, and a click on it is not lost.
+        row.remove();
+        return;
+      }
       if (existing && row.hasAttribute("data-live-follow") && isBusy(existing)) {
         row.remove();
         sayChanged(existing, removed);
