@@ -119,13 +119,17 @@ def fork_daphne(argv: list[str], *, env: dict, log: str) -> ForkedProcess:
 def apply_environment(env: dict) -> None:
     """Make this process's settings the ones ``env`` gives (in a forked server)."""
     from django.conf import settings
+    from django.core.signals import setting_changed
     from django.test.utils import override_settings
 
     os.environ.clear()
     os.environ.update(env)
     module = os.environ["DJANGO_SETTINGS_MODULE"]
-    sys.modules.pop(module, None)
+    original = sys.modules.pop(module, None)
     fresh = importlib.import_module(module)
+    # Set by the fork server's own environment only (tests/settings.py sets some from it):
+    # this server's environment leaves them out, so must its settings.
+    gone = {name for name in dir(original) if name.isupper() and not hasattr(fresh, name)}
     missing = object()
     changed = {
         name: getattr(fresh, name)
@@ -134,10 +138,13 @@ def apply_environment(env: dict) -> None:
     }
     if "DATABASES" in changed and databases(fresh.DATABASES) == databases(settings.DATABASES):
         del changed["DATABASES"]  # Django fills in its defaults once it has read them
-    if fixed := FIXED_SETTINGS & changed.keys():
+    if fixed := FIXED_SETTINGS & (changed.keys() | gone):
         raise RuntimeError(f"a forked server cannot change {sorted(fixed)}")
-    if changed:
+    if changed or gone:
         override_settings(**changed).enable()  # sends setting_changed, as in a test
+    for name in gone:
+        delattr(settings, name)  # the override's holder then answers as if never set
+        setting_changed.send(sender=type(settings), setting=name, value=None, enter=True)
 
 
 def databases(setting: dict) -> dict:
