@@ -12,7 +12,7 @@
  * goes in by time (newest first), or, marked data-removed, takes the post's row out.
  * A row that follows the channel (data-live-follow) never replaces a row whose edit
  * form or delete question is open: that row says the post changed meanwhile instead.
- * Nor does it replace a row that shows the same: a click on that row is not lost.
+ * No row replaces one that shows the same: a click on that row is not lost.
  *
  * The list follows the channel as readers' pages do: each update live.js applies
  * ("live:update") fires "live:frame" on [data-live-composer-follow], which asks the
@@ -63,9 +63,10 @@
     function place(row) {
       const existing = rowOf(row.dataset.postId);
       const removed = row.hasAttribute("data-removed");
-      if (existing && row.hasAttribute("data-live-follow") && shown(existing) === shown(row)) {
-        // The channel brings back the row as it is (its frame may come before the
-        // editor's own answer): the one in place stays, and a click on it is not lost.
+      if (existing && shown(existing) === shown(row)) {
+        // The row again as it is: the channel's frame of the editor's own change and her
+        // answer each bring it, in either order. The one in place stays, and a click on
+        // it at that moment is not lost.
         row.remove();
         return;
       }
