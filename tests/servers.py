@@ -154,7 +154,7 @@ class RedisServer:
             self.process = None
 
 
-class CommandServer:
+class CommandServer(Local):
     """A command that serves a site on ``port`` (runserver, uvicorn), in a process group.
 
     ``with CommandServer(...) as server:`` starts it and waits until it has said ``ready``
@@ -168,10 +168,6 @@ class CommandServer:
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (read after the server stops)
             prefix="server-", suffix=".log", delete=False
         )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> CommandServer:
         self.process = subprocess.Popen(
