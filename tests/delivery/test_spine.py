@@ -112,3 +112,20 @@ def test_the_channels_publisher_logs_a_direct_publish_and_sends_it_after_commit(
     entry.refresh_from_db()
     assert (entry.status, entry.trigger, entry.page_id) == (Status.SENT, Trigger.API, live_page.pk)
     assert (frame["seq"], frame["renders"]) == (entry.seq, renders)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_that_cannot_be_recorded_outside_a_transaction_leaves_no_gap(
+    live_page, recording
+):
+    # Code that submits outside any transaction (a script, a receiver): the seq and its
+    # entry commit together, so a failed write gives the number back, as a rollback does.
+    from wagtail_live_admin.delivery.spine import Update, submit
+
+    channel_id = live_page.channel_id
+    with pytest.raises(TypeError):
+        submit(Update(channel_id, {"p1": {"show": True, "content": object()}}, []))
+    entry = submit(Update(channel_id, {"p1": {"show": True, "content": "Hi"}}, []))
+    assert entry.seq == 1
+    assert list(PublishLogEntry.objects.values_list("seq", "status")) == [(1, Status.SENT)]
+    assert recording.calls == [(channel_id, {"p1": {"show": True, "content": "Hi"}}, [])]

@@ -80,8 +80,11 @@ def submit(update: Update, *, publisher=None) -> PublishLogEntry | None:
     publisher = publisher or get_publisher()
     if publisher is None or update.empty:
         return None
-    entry = record(update)
-    send_on_commit(entry, publisher)
+    # One transaction even when the caller has none: the seq and its entry commit together
+    # (the channel's row stays locked until then), and the frame waits for one commit.
+    with transaction.atomic(savepoint=False):
+        entry = record(update)
+        send_on_commit(entry, publisher)
     return entry
 
 
