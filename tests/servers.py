@@ -38,6 +38,24 @@ def daphne_command(port: int) -> list[str]:
     return [sys.executable, "-m", "daphne", *daphne_arguments(port)]
 
 
+def project_environment(env: dict) -> dict:
+    """The environment of a server of the test project on the test's database, and ``env``.
+
+    The test that starts it needs committed data (``transactional_db``): the server is
+    another process with its own database connection.
+    """
+    from django.db import connection
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        # The database this test uses (pytest-xdist names one per worker).
+        "WAGTAIL_LIVE_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+
+
 class Local:
     """A server of the test's own on 127.0.0.1:``port``."""
 
@@ -69,16 +87,7 @@ class DaphneServer(Local):
         )
 
     def start(self, timeout: float = 30, *, tries: int = 3) -> DaphneServer:
-        from django.db import connection
-
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            # The database this test uses (pytest-xdist names one per worker).
-            "WAGTAIL_LIVE_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
-            "PYTHONPATH": str(ROOT),
-            **self.env,
-        }
+        env = project_environment(self.env)
         # Forked from a process that has set Django up once (tests/forkserver.py).
         self.process = fork_daphne(daphne_arguments(self.port), env=env, log=self.log.name)
         deadline = time.monotonic() + timeout

@@ -7,13 +7,12 @@ import sys
 from contextlib import ExitStack
 
 import pytest
-from django.db import connection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from tests.posts import publish_new_post
 from tests.realtime.test_presence_processes import open_reader, wait_for_count
-from tests.servers import ROOT, CommandServer
+from tests.servers import ROOT, CommandServer, project_environment
 from tests.services import free_port
 from wagtail_live_admin.realtime.consumers import CLOSE_GOING_AWAY, CLOSE_NOT_FOUND
 from wagtail_live_admin.realtime.uvicorn_protocol import Inbox, Writable
@@ -25,13 +24,7 @@ PROTOCOL = "wagtail_live_admin.realtime.uvicorn_protocol:WebSocketProtocol"
 def uvicorn(transactional_db, shared_redis):
     """uvicorn serving the test project with the protocol, on the test's database and layer."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "WAGTAIL_LIVE_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
-        "PYTHONPATH": str(ROOT),
-        **shared_redis,
-    }
+    env = project_environment(shared_redis)
     argv = [
         *(sys.executable, "-m", "uvicorn", "tests.asgi:application", "--ws", PROTOCOL),
         *("--host", "127.0.0.1", "--port", port, "--lifespan", "off"),

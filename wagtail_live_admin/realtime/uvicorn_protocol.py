@@ -119,7 +119,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         super().handle_connect(event)
         self.request = None
 
-    async def send(self, message) -> None:
-        await super().send(message)
-        if self.handshake_complete:
-            self.response = None
+    def start_keepalive(self) -> None:
+        # Called once the handshake's answer is sent (not on each send: no cost per update).
+        self.response = None
+        super().start_keepalive()
