@@ -1,10 +1,11 @@
 """Fan-out: from one publish to the last of N subscribers, ours beside two baselines.
 
-Each run starts its server processes (daphne or uvicorn serving our live consumer, the
-same servers serving a bare Channels consumer, or a bare ``websockets`` server fed by
-Redis PUBLISH), then client processes (bench/fanout_client.py) that open N sockets
-spread over the servers. The bench process publishes ~2 KB frames the way each server
-expects them (our publisher's group send, a plain ``group_send``, a Redis PUBLISH) and
+Each run starts its server processes (daphne or uvicorn serving our live consumer, uvicorn
+with the package's websocket protocol unless the row says otherwise, the same servers
+serving a bare Channels consumer, or a bare ``websockets`` server fed by Redis PUBLISH),
+then client processes (bench/fanout_client.py) that open N sockets spread over the
+servers. The bench process publishes ~2 KB frames the way each server expects them (our
+publisher's group send, a plain ``group_send``, a Redis PUBLISH) and
 reads back when each frame reached its last subscriber:
 
 - paced: one frame, wait until every socket has it (or a timeout), the next;
@@ -79,6 +80,9 @@ BARE_CHANNELS = "bench.servers.bare_channels:application"
 # Our servers run on the recommended layer configuration (docs/how-to/redis.md):
 # RedisChannelLayer with capacity 1,000. Plain Channels keeps channels-redis' default, 100.
 RECOMMENDED_CAPACITY = 1000
+# And uvicorn with the package's websocket protocol (docs/performance.md), but in the row
+# that measures uvicorn's own.
+LEAN = ("--ws", "wagtail_live_admin.realtime.uvicorn_protocol:WebSocketProtocol")
 
 SERVERS = {
     server.name: server
@@ -86,7 +90,17 @@ SERVERS = {
         Server("bare websockets + Redis PUBLISH", "bare"),
         Server("Channels + daphne", "daphne", BARE_CHANNELS, "core"),
         Server("ours + daphne", "daphne", OURS, "core", RECOMMENDED_CAPACITY, ours=True),
-        Server("ours + uvicorn", "uvicorn", OURS, "core", RECOMMENDED_CAPACITY, ours=True),
+        Server(
+            "ours + uvicorn", "uvicorn", OURS, "core", RECOMMENDED_CAPACITY, ours=True, options=LEAN
+        ),
+        Server(
+            "ours + uvicorn, uvicorn's own protocol",
+            "uvicorn",
+            OURS,
+            "core",
+            RECOMMENDED_CAPACITY,
+            ours=True,
+        ),
         Server("nginx + Nchan", "nchan", ours=True),
         Server(
             "ours + daphne, from the signal",
@@ -105,10 +119,11 @@ SERVERS = {
             RECOMMENDED_CAPACITY,
             ours=True,
             signal=True,
+            options=LEAN,
         ),
         Server("nginx + Nchan, from the signal", "nchan", ours=True, signal=True),
-        Server("ours + uvicorn, capacity 100", "uvicorn", OURS, "core", ours=True),
-        Server("ours + uvicorn, pub/sub layer", "uvicorn", OURS, "pubsub", ours=True),
+        Server("ours + uvicorn, capacity 100", "uvicorn", OURS, "core", ours=True, options=LEAN),
+        Server("ours + uvicorn, pub/sub layer", "uvicorn", OURS, "pubsub", ours=True, options=LEAN),
         Server("ours + daphne, pub/sub layer", "daphne", OURS, "pubsub", ours=True),
         Server(
             "ours + uvicorn, deflate offered",
@@ -118,6 +133,7 @@ SERVERS = {
             RECOMMENDED_CAPACITY,
             ours=True,
             deflate=True,
+            options=LEAN,
         ),
         Server(
             "ours + uvicorn, deflate offered and refused",
@@ -127,7 +143,7 @@ SERVERS = {
             RECOMMENDED_CAPACITY,
             ours=True,
             deflate=True,
-            options=("--ws-per-message-deflate", "false"),
+            options=(*LEAN, "--ws-per-message-deflate", "false"),
         ),
     )
 }
@@ -177,6 +193,7 @@ FULL = Plan(
         ("ours + uvicorn", 5000): {"burst50"},
     },
     extra=[
+        ("ours + uvicorn, uvicorn's own protocol", 1000, ["paced"]),
         ("ours + uvicorn, capacity 100", 1000, ["burst150"]),
         ("ours + uvicorn, pub/sub layer", 1000, ["paced", "burst150"]),
         ("ours + uvicorn, deflate offered", 1000, ["paced", "burst150"]),

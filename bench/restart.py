@@ -29,7 +29,7 @@ import urllib.request
 from django.test import override_settings
 
 from bench import layers
-from bench.fanout import RECOMMENDED_CAPACITY, ROOT, Server, ServerProcesses, percentile
+from bench.fanout import LEAN, RECOMMENDED_CAPACITY, ROOT, Server, ServerProcesses, percentile
 from bench.machine import machine, table, write
 
 CHANNEL_ID = "bench-restart"
@@ -38,7 +38,7 @@ SERVERS = (
     Server(
         *("ours + uvicorn", "uvicorn", "tests.asgi:application", "core", RECOMMENDED_CAPACITY),
         ours=True,
-        options=("--ws-per-message-deflate", "false"),
+        options=(*LEAN, "--ws-per-message-deflate", "false"),
     ),
     Server(
         "ours + daphne", "daphne", "tests.asgi:application", "core", RECOMMENDED_CAPACITY, ours=True

@@ -3,14 +3,15 @@
 Each publish sends the signal for one new ~2 KB post of the bench's live page, as a
 page's save does: the handler renders the post, records it in the publish log (its
 ``seq``), and once that commits the configured publisher sends the frame (a group send
-to the layer the servers use, or a POST to nginx's Nchan). The send time written into
-the post is taken just before the signal, so "to last subscriber" covers all of it.
+to the layer the servers use, or a POST to nginx's Nchan). It runs as an editor's publish
+does under an ASGI server: in Django's thread for sync code (``sync_to_async``), its layer
+sends on the event loop. The send time written into the post is taken just before the
+signal, so "to last subscriber" covers all of it.
 """
 
 from __future__ import annotations
 
-import asyncio
-
+from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 from django.test import override_settings
 
@@ -67,8 +68,8 @@ class SignalPublisher:
 
     async def publish(self, seq: int, sent: float) -> None:
         if self.page is None:
-            await asyncio.to_thread(self._prepare)
-        await asyncio.to_thread(self._send, seq, sent)
+            await sync_to_async(self._prepare)()
+        await sync_to_async(self._send)(seq, sent)
 
     async def close(self) -> None:
         self.settings.disable()
