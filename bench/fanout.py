@@ -184,7 +184,8 @@ FULL = Plan(
     sizes=[100, 1000, 5000],
     processes=[1, 2],
     modes=["paced", "burst50", "burst150"],
-    paced_frames={100: 30, 1000: 30, 5000: 6},
+    # 100 at 1,000: of 30 frames the p99 is the slowest one, a hiccup of the machine.
+    paced_frames={100: 30, 1000: 100, 5000: 6},
     skip={
         ("Channels + daphne", 1000): {"burst50"},
         ("Channels + daphne", 5000): {"burst50", "burst150"},
