@@ -114,7 +114,7 @@ def test_the_channels_publisher_logs_a_direct_publish_and_sends_it_after_commit(
     assert (frame["seq"], frame["renders"]) == (entry.seq, renders)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_update_that_cannot_be_recorded_outside_a_transaction_leaves_no_gap(
     live_page, recording
 ):
