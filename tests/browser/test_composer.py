@@ -137,3 +137,23 @@ def test_a_row_the_channel_brings_back_unchanged_stays_under_the_editors_pointer
         expect(anna.page.locator("#live-composer-inbox > *")).to_have_count(0)
         assert anna.row(post_id).evaluate("row => row.keptInPlace === true")
         anna.act(post_id, "Show")
+
+
+def test_a_row_that_changes_while_the_editors_click_is_on_its_way_keeps_her_answer(
+    server, fresh_live_page, anna, ben, tmp_path
+):
+    # Anna's Hide is on its way when Ben's Pin reaches her list and changes the row. The
+    # answer's status line goes in where her button is: the row must not go before it.
+    with explained_failure(server, tmp_path, anna=anna.page, ben=ben.page):
+        post_id = anna.post("Early chance for Salah")
+        held = []
+        anna.page.route("**/hide/", lambda route: held.append(route))
+        anna.row(post_id).get_by_role("button", name="Hide", exact=True).click()
+        anna.page.wait_for_timeout(100)  # the request reaches the route and waits there
+        assert len(held) == 1
+        with anna.page.expect_response(lambda response: "/posts/changes/" in response.url):
+            ben.act(post_id, "Pin")
+        held[0].continue_()
+        expect(anna.status).to_contain_text("Hidden")
+        expect(anna.row(post_id)).to_have_attribute("data-hidden", "")
+        expect(anna.row(post_id)).to_have_attribute("data-pinned", "")

@@ -12,7 +12,8 @@
  * goes in by time (newest first), or, marked data-removed, takes the post's row out.
  * A row that follows the channel (data-live-follow) never replaces a row whose edit
  * form or delete question is open: that row says the post changed meanwhile instead.
- * No row replaces one that shows the same: a click on that row is not lost.
+ * No row replaces one that shows the same: a click on that row is not lost. Nor does
+ * one replace a row whose button waits for its answer, until the answer has come.
  *
  * The list follows the channel as readers' pages do: each update live.js applies
  * ("live:update") fires "live:frame" on [data-live-composer-follow], which asks the
@@ -70,6 +71,15 @@
         row.remove();
         return;
       }
+      if (existing?.querySelector(".htmx-request")) {
+        // A button of the row waits for its answer, and htmx puts that answer's
+        // out-of-band parts (the status line, where the list stands) in the document
+        // only while the button is in it: this row goes in once the answer has come,
+        // still before the answer's own row.
+        row.remove();
+        existing.addEventListener("htmx:afterRequest", () => placed(row), { once: true });
+        return;
+      }
       if (existing && row.hasAttribute("data-live-follow") && isBusy(existing)) {
         row.remove();
         sayChanged(existing, removed);
@@ -95,11 +105,15 @@
       list.appendChild(row);
     }
 
+    function placed(row) {
+      place(row);
+      if (row.isConnected && window.htmx) window.htmx.process(row);
+    }
+
     function drain() {
       for (const row of [...inbox.children]) {
         if (row.matches("li[data-post-id]")) {
-          place(row);
-          if (window.htmx) window.htmx.process(row);
+          placed(row);
         } else {
           row.remove();
         }
