@@ -39,11 +39,7 @@ def daphne_command(port: int) -> list[str]:
 
 
 def project_environment(env: dict) -> dict:
-    """The environment of a server of the test project on the test's database, and ``env``.
-
-    The test that starts it needs committed data (``transactional_db``): the server is
-    another process with its own database connection.
-    """
+    """The environment of a server of the test project on the test's database, and ``env``."""
     from django.db import connection
 
     return {

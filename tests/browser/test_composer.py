@@ -148,11 +148,11 @@ def test_a_row_that_changes_while_the_editors_click_is_on_its_way_keeps_her_answ
         post_id = anna.post("Early chance for Salah")
         held = []
         anna.page.route("**/hide/", lambda route: held.append(route))
-        anna.row(post_id).get_by_role("button", name="Hide", exact=True).click()
-        anna.page.wait_for_timeout(100)  # the request reaches the route and waits there
-        assert len(held) == 1
+        with anna.page.expect_request(lambda request: request.url.endswith("/hide/")):
+            anna.row(post_id).get_by_role("button", name="Hide", exact=True).click()
         with anna.page.expect_response(lambda response: "/posts/changes/" in response.url):
             ben.act(post_id, "Pin")
+        assert len(held) == 1  # Anna's Hide still waits
         held[0].continue_()
         expect(anna.status).to_contain_text("Hidden")
         expect(anna.row(post_id)).to_have_attribute("data-hidden", "")

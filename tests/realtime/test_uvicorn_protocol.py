@@ -7,11 +7,12 @@ import sys
 from contextlib import ExitStack
 
 import pytest
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from tests.posts import publish_new_post
 from tests.realtime.test_presence_processes import open_reader, wait_for_count
+from tests.realtime.test_shutdown import close_code
 from tests.servers import ROOT, CommandServer, project_environment
 from tests.services import free_port
 from wagtail_live_admin.realtime.consumers import CLOSE_GOING_AWAY, CLOSE_NOT_FOUND
@@ -31,13 +32,6 @@ def uvicorn(transactional_db, shared_redis):
     ]
     with CommandServer(argv, port=port, cwd=ROOT, env=env, ready="Uvicorn running on") as server:
         yield server
-
-
-def close_code(socket, timeout=5) -> int | None:
-    with pytest.raises(ConnectionClosed) as closed:
-        while True:
-            socket.recv(timeout=timeout)
-    return closed.value.rcvd.code if closed.value.rcvd else None
 
 
 @pytest.mark.server

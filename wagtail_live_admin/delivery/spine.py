@@ -82,7 +82,8 @@ def submit(update: Update, *, publisher=None) -> PublishLogEntry | None:
         return None
     # One transaction even when the caller has none: the seq and its entry commit together
     # (the channel's row stays locked until then), and the frame waits for one commit.
-    with transaction.atomic(savepoint=False):
+    # Inside the caller's, a savepoint: a failure here leaves its transaction usable.
+    with transaction.atomic():
         entry = record(update)
         send_on_commit(entry, publisher)
     return entry
