@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
+import redis.asyncio
 from django.test import override_settings
 
 from tests.services import require_redis
@@ -199,6 +200,36 @@ async def test_a_crowd_joining_at_once_is_counted_over_one_connection(redis_url,
     with redis.Redis.from_url(redis_url) as raw:
         assert len([c for c in raw.client_list() if c["name"] == name]) <= 2
     await presence.aclose()
+
+
+class CountingAsyncConnection(redis.asyncio.Connection):
+    """A real asyncio connection that counts its writes to the socket."""
+
+    writes = 0
+
+    async def send_packed_command(self, command, check_health=True):
+        type(self).writes += 1
+        return await super().send_packed_command(command, check_health)
+
+
+async def test_a_storm_of_readers_a_millisecond_apart_is_counted_in_few_writes(
+    redis_url, redis_prefix
+):
+    host = {"address": redis_url, "connection_class": CountingAsyncConnection}
+    writer = RedisPresence(host=host, prefix=redis_prefix)
+    reader = RedisPresence(host={"address": redis_url}, prefix=redis_prefix)
+    await writer.join("a", "first")
+    assert reader.counts(["a"]) == {"a": 1}  # a lone reader is counted once joined
+    CountingAsyncConnection.writes = 0
+    joins = []
+    for n in range(100):  # as B takes a stopped process's readers
+        joins.append(asyncio.create_task(writer.join("a", f"reader-{n}")))
+        await asyncio.sleep(0.001)
+    await asyncio.gather(*joins)
+    assert reader.counts(["a"]) == {"a": 101}
+    # A write each was 100 writes, 150 µs of the event loop each in a restart storm.
+    assert CountingAsyncConnection.writes <= 30
+    await writer.aclose()
 
 
 async def test_expired_members_are_pruned_from_redis_before_counting(redis_url, redis_prefix):
