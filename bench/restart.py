@@ -8,7 +8,8 @@ when theirs goes away.
 - Restart storm: every reader on process A; A gets SIGTERM and an update is published
   while its readers are away. Timed from the SIGTERM: the last reader admitted on B, and
   the last reader caught up (the update applied); the database queries B ran for the
-  crowd's admissions; how long until the dashboard's count is the readers' number again.
+  crowd's admissions; how long until the dashboard's count is the readers' number again;
+  the CPU seconds B and the readers' processes spent meanwhile.
 - Rolling restart: readers on both processes, paced publishes; A gets SIGTERM in the
   middle and is started again. Lost updates (a reader still without one ``LATE_S`` after
   A is back) and how long after the SIGTERM the count is right again.
@@ -29,7 +30,15 @@ import urllib.request
 from django.test import override_settings
 
 from bench import layers
-from bench.fanout import LEAN, RECOMMENDED_CAPACITY, ROOT, Server, ServerProcesses, percentile
+from bench.fanout import (
+    LEAN,
+    RECOMMENDED_CAPACITY,
+    ROOT,
+    Server,
+    ServerProcesses,
+    cpu_seconds,
+    percentile,
+)
 from bench.machine import machine, table, write
 
 CHANNEL_ID = "bench-restart"
@@ -98,11 +107,14 @@ class ReaderProcesses:
             assert json.loads(process.stdout.readline())["event"] == "ready"
         return time.time() - started
 
-    def report(self) -> tuple[list, dict, dict]:
-        """Each reader's state, the close codes they saw, and why catch-ups failed."""
+    def report(self, command: str = "report") -> tuple[list, dict, dict]:
+        """Each reader's state, the close codes they saw, and why catch-ups failed.
+
+        ``command``: ``report`` at once, or ``wait ...`` (bench/restart_client.py).
+        """
         readers, codes, failures = [], {}, {}
         for process in self.processes:
-            process.stdin.write("report\n")
+            process.stdin.write(f"{command}\n")
             process.stdin.flush()
         for process in self.processes:
             answer = json.loads(process.stdout.readline())
@@ -225,15 +237,15 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
     try:
         ready_s = readers.wait_ready()
         before = queries(servers.ports[1])
+        # CPU from the SIGTERM until every reader is caught up: B's, and the readers'
+        # processes', which share the machine's cores with the servers.
+        busy = [servers.processes[1].pid, *(process.pid for process in readers.processes)]
+        cpu_before = [cpu_seconds(pid) for pid in busy]
         stopped_at = restart(servers, 0, start=False)
         seq = publish(page, layer, "While A restarts")
         count_s = wait_for_count(servers, readers_count, stopped_at, dropped=True)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            states, codes, failures = readers.report()
-            if all(state[1] and state[1] > stopped_at and state[2] >= seq for state in states):
-                break
-            time.sleep(0.5)
+        states, codes, failures = readers.report(f"wait {stopped_at} {seq} 60")
+        cpu = [cpu_seconds(pid) - cpu_before[n] for n, pid in enumerate(busy)]
         servers.restarted.wait(timeout=120)
         # The first close each reader saw after the SIGTERM: A's (not a failed reconnect's).
         closed = [
@@ -260,6 +272,8 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
             "count_at_end": counts(servers),
             "a_exited_s": servers.exit_s,
             "queries_on_b": queries(servers.ports[1]) - before,
+            "b_cpu_s": cpu[0],
+            "readers_cpu_s": sum(cpu[1:]),
             "close_codes": codes,
             "catch_up_failures": failures,
         }
@@ -393,7 +407,7 @@ def table_of(rows: list[dict]) -> str:
     return table(
         "Restarts: 2 server processes, readers that behave as live.js (seconds from the SIGTERM)",
         ["server", "scenario", "readers", "close seen (p50)", "last admitted", "last caught up",
-         "count right", "lost", "A exits", "B's queries"],
+         "count right", "lost", "A exits", "B's queries", "B's CPU", "readers' CPU"],
         [
             [
                 row["server"],
@@ -406,6 +420,8 @@ def table_of(rows: list[dict]) -> str:
                 row.get("readers_missing_an_update", "-"),
                 _round(row.get("a_exited_s")),
                 row.get("queries_on_b", "-"),
+                _round(row.get("b_cpu_s", "-")),
+                _round(row.get("readers_cpu_s", "-")),
             ]
             for row in rows
         ],

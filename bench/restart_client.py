@@ -5,7 +5,12 @@ N websockets to the first URL (``ws://host:port``). Each reader applies frames i
 order and catches up over HTTP after every (re)connect and on a gap; when its socket
 closes it waits as live.js does (a random part of the spread after a server going away,
 backoff after that) and reconnects to the next URL, as a load balancer would send it to a
-process that is up. On stdin: ``report`` (prints each reader's state) and ``quit``.
+process that is up.
+
+On stdin: ``report`` (prints each reader's state), ``wait SINCE SEQ TIMEOUT`` (the same,
+once every reader has caught up to SEQ after the Unix time SINCE, or after TIMEOUT
+seconds) and ``quit``. Readers run on uvloop, which costs them less of the cores they
+share with the servers they measure.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 import sys
 import time
 
+import uvloop
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
@@ -203,7 +209,18 @@ async def main() -> None:
     emit({"event": "ready"})
     loop = asyncio.get_running_loop()
     while line := await loop.run_in_executor(None, sys.stdin.readline):
-        command = line.strip()
+        command, *arguments = line.split()
+        if command == "wait":
+            # Until every reader has caught up after ``since`` to ``seq``: checked here,
+            # where a report a poll would have sent thousands of states across.
+            since, seq, timeout = map(float, arguments)
+            deadline = time.time() + timeout
+            while time.time() < deadline and not all(
+                reader.caught_up_at and reader.caught_up_at > since and reader.last_seq >= seq
+                for reader in readers
+            ):
+                await asyncio.sleep(0.05)
+            command = "report"
         if command == "report":
             codes: dict[int, int] = {}
             failures: dict[str, int] = {}
@@ -227,4 +244,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    uvloop.run(main())
