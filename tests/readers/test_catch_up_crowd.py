@@ -2,14 +2,14 @@
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from django.conf import settings
 from wagtail.models import PageViewRestriction
 
 from tests.posts import post_value
-from tests.readers.test_catch_up_caching import catch_up
+from tests.readers.test_catch_up_caching import cache_control, catch_up
 from tests.realtime.test_public_admission import connect_reader, server_queries, server_requests
 from tests.realtime.test_shutdown import close_code
 from tests.staff import VIEWER, make_staff
@@ -31,21 +31,54 @@ def frame_seq(socket) -> int:
     return json.loads(socket.recv(timeout=10))["seq"]
 
 
+@contextmanager
+def followed(page, server):
+    """A reader on ``page``'s channel: the process keeps answers of the channels its
+    readers follow (updates renew them)."""
+    with connect_reader(server, page.channel_id) as reader:
+        reader.send('{"type": "ping"}')
+        assert reader.recv(timeout=5) == '{"type":"pong"}'
+        yield reader
+
+
+def crowd(server, channel_id, **headers) -> list:
+    """30 readers asking the same catch-up at once: their answers."""
+    with ThreadPoolExecutor(30) as pool:
+        return list(pool.map(lambda _: catch_up(server, channel_id, **headers), range(30)))
+
+
 def test_a_crowd_asking_at_once_sends_one_request_to_django(fresh_live_page, shared_redis, daphne):
     # A restart storm: readers back on another process all catch up within milliseconds.
     fresh_live_page.add_live_post(post_value("Kick-off"))
     channel_id = fresh_live_page.channel_id
     server = daphne(env=shared_redis)
-    # The process keeps answers of the channels its readers follow (updates renew them).
-    with connect_reader(server, channel_id) as reader:
-        reader.send('{"type": "ping"}')
-        assert reader.recv(timeout=5) == '{"type":"pong"}'
+    with followed(fresh_live_page, server):
         before = server_requests(server)
-        with ThreadPoolExecutor(30) as pool:
-            answers = list(pool.map(lambda _: catch_up(server, channel_id), range(30)))
+        answers = crowd(server, channel_id)
         assert all(status == 200 and "Kick-off" in json.dumps(body) for status, _, body in answers)
         # One catch-up, then the count itself.
         assert server_requests(server) == before + 2
+
+
+def test_a_crowd_revalidating_its_copies_is_answered_from_memory(
+    fresh_live_page, shared_redis, daphne
+):
+    # live.js asks again once max-age has passed: each browser sends its copy's ETag.
+    fresh_live_page.add_live_post(post_value("Kick-off"))
+    channel_id = fresh_live_page.channel_id
+    server = daphne(env=shared_redis)
+    with followed(fresh_live_page, server):
+        etag = catch_up(server, channel_id)[1]["ETag"]
+        before = server_requests(server)
+        answers = crowd(server, channel_id, **{"If-None-Match": etag})
+        assert {(status, body, headers["ETag"]) for status, headers, body in answers} == {
+            (304, None, etag)
+        }
+        assert cache_control(answers[0][1]) == {"public", "max-age=2"}
+        # A copy of an older answer gets the current one.
+        status, _, body = catch_up(server, channel_id, **{"If-None-Match": '"older"'})
+        assert status == 200 and "Kick-off" in json.dumps(body)
+        assert server_requests(server) == before + 1  # the count itself
 
 
 def test_a_crowd_is_answered_without_queries_until_an_update_or_a_recheck(
@@ -107,9 +140,7 @@ def test_each_reader_who_catches_up_on_a_failed_update_is_counted(
     entries = PublishLogEntry.objects.filter(channel_id=channel_id)
     entries.update(status=PublishLogEntry.Status.FAILED)
     server = daphne(env=shared_redis)
-    with connect_reader(server, channel_id) as reader:
-        reader.send('{"type": "ping"}')
-        assert reader.recv(timeout=5) == '{"type":"pong"}'
+    with followed(page, server):
         for _ in range(3):
             status, _, body = catch_up(server, channel_id)
             assert status == 200 and "Kick-off" in json.dumps(body)

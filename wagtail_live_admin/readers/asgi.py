@@ -5,7 +5,9 @@ each request still took Django's whole request path: a thread and the middleware
 15 ms of a core, where a restart storm brings thousands at once. Wrapped around the
 site's Django ASGI application, ``CatchUpFromMemory`` keeps Django's final response
 (middleware headers and all) while ``crowd`` keeps its answer, and sends it again itself;
-a crowd asking at once sends one request to Django, the rest wait for its answer.
+a crowd asking at once sends one request to Django, the rest wait for its answer. A
+browser revalidating its copy (live.js asks again once max-age has passed) gets its 304
+here too.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import Resolver404, resolve
+from django.utils.http import parse_etags
 
 from . import crowd
 
 # Set in the ASGI scope by the catch-up view when its answer is a crowd's: (channel, since).
 CATCH_UP = "wagtail_live_admin.catch_up"
 # Request headers under which an answer is each client's own: these go to Django.
+# A catch-up's If-None-Match is answered here (the view sets no Last-Modified).
 CONDITIONAL = {b"if-none-match", b"if-modified-since", b"range"}
+# What a 304 leaves out of the 200's headers (as Django's HttpResponseNotModified).
+NOT_MODIFIED_DROPS = {b"content-type", b"content-length"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class CatchUpFromMemory:
         loop = asyncio.get_running_loop()
         responses = _responses.setdefault(loop, {})
         key = (scope["path"], scope.get("query_string", b""))
+        if _catches_up(scope["path"]):
+            scope, send = _revalidated(scope, send)
         conditional = _conditional(scope)  # a conditional one is Django's to answer (304)
         asked = _asked.setdefault(loop, {})
         waiting = asked.get(key)
@@ -101,6 +109,48 @@ def _catches_up(path: str) -> bool:
         return resolve(path).view_name == "wagtail_live_admin:updates"
     except Resolver404:
         return False
+
+
+def _revalidated(scope, send):
+    """Take a catch-up's ``If-None-Match`` out of ``scope``, and have ``send`` answer it.
+
+    Returns the scope, and a ``send`` that turns a 200 whose ETag the client has into a
+    304 without a body, as Django's ``get_conditional_response`` would.
+    """
+    values = [value for name, value in scope["headers"] if name == b"if-none-match"]
+    if not values:
+        return scope, send
+    headers = [(name, value) for name, value in scope["headers"] if name != b"if-none-match"]
+    held = {etag.removeprefix("W/") for etag in parse_etags(b",".join(values).decode("latin-1"))}
+    not_modified = False
+
+    async def answer(message):
+        nonlocal not_modified
+        if message["type"] == "http.response.start" and message["status"] == 200:
+            etag = next((v for n, v in message.get("headers", ()) if n.lower() == b"etag"), None)
+            if etag is not None and (
+                "*" in held or etag.decode("latin-1").removeprefix("W/") in held
+            ):
+                not_modified = True
+                message = {
+                    **message,
+                    "status": 304,
+                    "headers": [
+                        *(
+                            (n, v)
+                            for n, v in message["headers"]
+                            if n.lower() not in NOT_MODIFIED_DROPS
+                        ),
+                        (b"content-length", b"0"),
+                    ],
+                }
+        elif message["type"] == "http.response.body" and not_modified:
+            if message.get("more_body"):
+                return
+            message = {"type": "http.response.body", "body": b""}
+        await send(message)
+
+    return {**scope, "headers": headers}, answer
 
 
 def _conditional(scope) -> bool:
