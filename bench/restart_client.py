@@ -2,10 +2,10 @@
 
 ``python -m bench.restart_client --count N --channel ID --spread MS URL [URL ...]`` opens
 N websockets to the first URL (``ws://host:port``). Each reader applies frames in seq
-order and catches up over HTTP after every (re)connect and on a gap; when its socket
-closes it waits as live.js does (a random part of the spread after a server going away,
-backoff after that) and reconnects to the next URL, as a load balancer would send it to a
-process that is up.
+order and catches up over HTTP after every (re)connect and on a gap, keeping a public
+answer and revalidating it as a browser's cache does; when its socket closes it waits as
+live.js does (a random part of the spread after a server going away, backoff after that)
+and reconnects to the next URL, as a load balancer would send it to a process that is up.
 
 On stdin: ``report`` (prints each reader's state), ``wait SINCE SEQ TIMEOUT`` (the same,
 once every reader has caught up to SEQ after the Unix time SINCE, or after TIMEOUT
@@ -41,18 +41,31 @@ def emit(message: dict) -> None:
     sys.stdout.flush()
 
 
-async def http_get(url: str) -> tuple[int, dict, str]:
-    """GET ``url`` (http://host:port/path) on a connection of its own: status, JSON, headers."""
+async def http_get(url: str, etag: str | None = None) -> tuple[int, dict, str]:
+    """GET ``url`` (http://host:port/path) on a connection of its own: status, JSON, headers.
+
+    ``etag``: the copy the client holds, to revalidate (``If-None-Match``).
+    """
     host_port, _, path = url.removeprefix("http://").partition("/")
     host, _, port = host_port.partition(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(f"GET /{path} HTTP/1.0\r\nHost: {host_port}\r\n\r\n".encode())
+    condition = f"If-None-Match: {etag}\r\n" if etag else ""
+    writer.write(f"GET /{path} HTTP/1.0\r\nHost: {host_port}\r\n{condition}\r\n".encode())
     await writer.drain()
     data = await reader.read()
     writer.close()
     head, _, body = data.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    return status, (json.loads(body) if status == 200 else {}), head.decode("latin-1").lower()
+    return status, (json.loads(body) if status == 200 else {}), head.decode("latin-1")
+
+
+def header(head: str, name: str) -> str | None:
+    """The value of the header ``name`` (lower case) in a response's ``head``, or None."""
+    for line in head.splitlines():
+        field, _, value = line.partition(":")
+        if field.lower() == name:
+            return value.strip()
+    return None
 
 
 class Reader:
@@ -71,6 +84,8 @@ class Reader:
         self.catch_up_again = False
         self.reconnects = 0
         self.codes: dict[int, int] = {}
+        # As the browser's HTTP cache: path -> (until when it is fresh, ETag, JSON, head).
+        self.cache: dict[str, tuple[float, str, dict, str]] = {}
 
     def apply(self, seq: int) -> None:
         if seq > self.last_seq + 1:
@@ -111,23 +126,30 @@ class Reader:
 
     async def _catch_up_once(self, *, again: bool) -> str | None:
         base = self.urls[self.server].replace("ws://", "http://")
-        try:
-            status, data, head = await http_get(
-                f"{base}/live/{self.channel_id}/updates/?since={self.last_seq}"
-            )
-        except (OSError, ValueError, IndexError) as exc:
-            return type(exc).__name__  # the server went away mid-request, or answered garbage
-        if status != 200:
-            return f"HTTP {status}"
+        path = f"/live/{self.channel_id}/updates/?since={self.last_seq}"
+        # A browser answers from its copy while fresh, and revalidates it after. One
+        # site's processes share an origin: the copy serves whichever the reader is on.
+        fresh_until, etag, data, head = self.cache.get(path, (0, None, {}, ""))
+        if time.time() >= fresh_until:
+            try:
+                status, answer, head = await http_get(base + path, etag)
+            except (OSError, ValueError, IndexError) as exc:
+                return type(exc).__name__  # the server went away mid-request, or garbage
+            if status == 200:
+                data, etag = answer, header(head, "etag")
+            elif status != 304:
+                return f"HTTP {status}"
+            cache_control = header(head, "cache-control") or ""
+            max_age = MAX_AGE.search(cache_control)
+            if etag and max_age and "public" in cache_control:
+                self.cache[path] = (time.time() + int(max_age[1]), etag, data, head)
         if "snapshot" in data:
             self.missing = {seq for seq in self.missing if seq > data["snapshot"]["seq"]}
             self.last_seq = max(self.last_seq, data["snapshot"]["seq"])
         for frame in data.get("frames", []):
             self.apply(frame["seq"])
         # A public answer may be up to max-age old (a cache's): ask once more after it.
-        cache_control = next(
-            (line for line in head.splitlines() if line.startswith("cache-control:")), ""
-        )
+        cache_control = header(head, "cache-control") or ""
         max_age = MAX_AGE.search(cache_control)
         if not again and "public" in cache_control and max_age:
             if self.follow_up is not None:
