@@ -17,7 +17,7 @@ class Handshake(HttpRequest):
     """A websocket handshake seen as Django sees a request: its headers, host and scheme."""
 
     def __init__(self, scope):
-        # Only META, as Django's WSGIRequest: the rest (query dicts and all) was a third
+        # Only META, as Django's WSGIRequest: the rest (query dicts and all) was a sixth
         # of the check's time, for each of a restart storm's thousands of readers.
         self.META = {}
         for name, value in scope.get("headers", []):

@@ -28,8 +28,8 @@ def timestamp_to_datetime(timestamp: float) -> datetime:
 
 
 # Seconds between the starts of two writes of joiners: a lone reader's goes at once, a
-# crowd's (a restart storm, a reader a millisecond) in a few dozen writes a second, not
-# one each (each took 150 µs of the event loop's CPU in redis-py).
+# crowd's (a restart storm, a reader a millisecond) in a hundred writes a second at most,
+# not a redis-py pipeline on the event loop for each reader.
 JOIN_SPACING = 0.01
 
 
