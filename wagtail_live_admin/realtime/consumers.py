@@ -117,6 +117,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self._admitting = None
 
     async def _admit_or_refuse(self) -> None:
+        if shutdown.stopping():
+            # No admission work (database, Redis) for a reader it would let go at once.
+            await self._fail_handshake()
+            return
         try:
             code = await self._judge()
             # asgiref finishes a database call that had started when it was cancelled.
