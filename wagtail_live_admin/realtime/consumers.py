@@ -117,8 +117,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self._admitting = None
 
     async def _admit_or_refuse(self) -> None:
-        if shutdown.stopping():
-            # No admission work (database, Redis) for a reader it would let go at once.
+        if shutdown.stopping():  # before any admission work (database, Redis)
             await self._fail_handshake()
             return
         try:
@@ -129,8 +128,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             if code is None:
                 await self._join()
                 if not shutdown.watch(self):
-                    # The process is stopping: a failure to the page, which tries again
-                    # after a backoff (elsewhere, or not).
+                    # Told to stop meanwhile: a failure the page retries after a backoff.
                     await self._fail_handshake()
                     return
         except fanout.LayerUnavailable:
