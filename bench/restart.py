@@ -9,7 +9,9 @@ when theirs goes away.
   while its readers are away. Timed from the SIGTERM: the last reader admitted on B, and
   the last reader caught up (the update applied); the database queries B ran for the
   crowd's admissions; how long until the dashboard's count is the readers' number again;
-  the CPU seconds B and the readers' processes spent meanwhile.
+  the CPU seconds B and the readers' processes spent meanwhile. On the recommended
+  server, again with readers that catch up over HTTP (as with a server that cannot catch
+  a socket up), in the same run.
 - Rolling restart: readers on both processes, paced publishes; A gets SIGTERM in the
   middle and is started again. Lost updates (a reader still without one ``LATE_S`` after
   A is back) and how long after the SIGTERM the count is right again.
@@ -75,14 +77,18 @@ class NotReady(Exception):
 class ReaderProcesses:
     """Client processes of bench/restart_client.py, ``count`` readers over them."""
 
-    def __init__(self, count: int, urls: list[str], *, spread_ms: float = SPREAD_MS):
+    def __init__(
+        self, count: int, urls: list[str], *, spread_ms: float = SPREAD_MS, on_socket=True
+    ):
         per = [count // CLIENT_PROCESSES + (i < count % CLIENT_PROCESSES) for i in range(2)]
         self.processes = [
             subprocess.Popen(
                 [
                     *(sys.executable, "-m", "bench.restart_client", "--count", str(n)),
                     *("--channel", CHANNEL_ID, "--spread", str(spread_ms)),
-                    *("--rate", str(RATE / CLIENT_PROCESSES), *urls),
+                    *("--rate", str(RATE / CLIENT_PROCESSES)),
+                    *(() if on_socket else ("--http-catch-up",)),
+                    *urls,
                 ],
                 cwd=ROOT,
                 stdin=subprocess.PIPE,
@@ -231,9 +237,11 @@ def wait_for_count(
     return None
 
 
-def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> dict:
+def storm(
+    servers: ServerProcesses, page, layer: dict, readers_count: int, *, on_socket=True
+) -> dict:
     urls = [f"ws://127.0.0.1:{port}" for port in servers.ports]
-    readers = ReaderProcesses(readers_count, urls)  # all on A first
+    readers = ReaderProcesses(readers_count, urls, on_socket=on_socket)  # all on A first
     try:
         ready_s = readers.wait_ready()
         before = queries(servers.ports[1])
@@ -258,7 +266,7 @@ def storm(servers: ServerProcesses, page, layer: dict, readers_count: int) -> di
             state[1] - stopped_at for state in states if state[1] > stopped_at and state[2] >= seq
         ]
         return {
-            "scenario": _SCENARIOS["storm"],
+            "scenario": _SCENARIOS["storm" if on_socket else "storm over HTTP"],
             "readers": readers_count,
             "crowd_ready_s": ready_s,
             "closed_p50_s": percentile(closed, 0.5),
@@ -362,13 +370,15 @@ def run(
     for server in SERVERS:
         if servers and server.name not in servers:
             continue
-        for scenario in ("storm", "rolling"):
+        # The baseline, catch-up over HTTP, on the recommended server only.
+        baseline = ("storm over HTTP",) if server is SERVERS[0] else ()
+        for scenario in ("storm", *baseline, "rolling"):
             rows.append(
                 {
                     "server": server.name,
                     **run_scenario(
                         server, scenario, redis_url, database_url,
-                        readers=storm_readers if scenario == "storm" else rolling_readers,
+                        readers=rolling_readers if scenario == "rolling" else storm_readers,
                         publishes=publishes,
                     ),
                 }
@@ -390,8 +400,8 @@ def run_scenario(server, scenario: str, redis_url, database_url, *, readers, pub
     layer = layers.layer_config("core", redis_url, processes.prefix, RECOMMENDED_CAPACITY)
     processes.start()
     try:
-        if scenario == "storm":
-            return storm(processes, page, layer, readers)
+        if scenario != "rolling":
+            return storm(processes, page, layer, readers, on_socket=scenario == "storm")
         return rolling(processes, page, layer, readers, publishes)
     except NotReady as exc:
         return {"scenario": _SCENARIOS[scenario], "readers": readers, "not_run": str(exc)}
@@ -400,7 +410,11 @@ def run_scenario(server, scenario: str, redis_url, database_url, *, readers, pub
         processes.remove_logs()
 
 
-_SCENARIOS = {"storm": "restart storm", "rolling": "rolling restart of 1 of 2"}
+_SCENARIOS = {
+    "storm": "restart storm",
+    "storm over HTTP": "restart storm, catch-up over HTTP",
+    "rolling": "rolling restart of 1 of 2",
+}
 
 
 def table_of(rows: list[dict]) -> str:

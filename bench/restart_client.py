@@ -2,8 +2,9 @@
 
 ``python -m bench.restart_client --count N --channel ID --spread MS URL [URL ...]`` opens
 N websockets to the first URL (``ws://host:port``). Each reader applies frames in seq
-order and catches up over HTTP after every (re)connect and on a gap, keeping a public
-answer and revalidating it as a browser's cache does; when its socket closes it waits as
+order and catches up on its socket as it opens (``--http-catch-up``: over HTTP, as live.js
+does with a server that cannot), and over HTTP on a gap, keeping a public answer and
+revalidating it as a browser's cache does; when its socket closes it waits as
 live.js does (a random part of the spread after a server going away, backoff after that)
 and reconnects to the next URL, as a load balancer would send it to a process that is up.
 
@@ -34,6 +35,7 @@ REFUSED_CODES = {4403, 4404, 4429}
 # is asked again, up to this many times, 1 to 3 s apart.
 CATCH_UP_RETRIES = 5
 MAX_AGE = re.compile(r"(?:^|[\s,])max-age=(\d+)")
+CATCH_UP_PROTOCOL = "wagtail-live-admin.catch-up"  # as live.js offers it
 
 
 def emit(message: dict) -> None:
@@ -69,8 +71,9 @@ def header(head: str, name: str) -> str | None:
 
 
 class Reader:
-    def __init__(self, urls: list[str], channel_id: str, spread: float):
+    def __init__(self, urls: list[str], channel_id: str, spread: float, on_socket: bool = True):
         self.urls, self.channel_id, self.spread = urls, channel_id, spread
+        self.on_socket = on_socket
         self.server = 0
         self.last_seq = 0
         self.missing: set[int] = set()  # seqs skipped and not yet caught up
@@ -143,11 +146,7 @@ class Reader:
             max_age = MAX_AGE.search(cache_control)
             if etag and max_age and "public" in cache_control:
                 self.cache[path] = (time.time() + int(max_age[1]), etag, data, head)
-        if "snapshot" in data:
-            self.missing = {seq for seq in self.missing if seq > data["snapshot"]["seq"]}
-            self.last_seq = max(self.last_seq, data["snapshot"]["seq"])
-        for frame in data.get("frames", []):
-            self.apply(frame["seq"])
+        self.apply_answer(data)
         # A public answer may be up to max-age old (a cache's): ask once more after it.
         cache_control = header(head, "cache-control") or ""
         max_age = MAX_AGE.search(cache_control)
@@ -156,6 +155,21 @@ class Reader:
                 self.follow_up.cancel()
             self.follow_up = asyncio.create_task(self._follow_up(int(max_age[1])))
         return None
+
+    def apply_answer(self, data: dict) -> None:
+        if "snapshot" in data:
+            self.missing = {seq for seq in self.missing if seq > data["snapshot"]["seq"]}
+            self.last_seq = max(self.last_seq, data["snapshot"]["seq"])
+        for frame in data.get("frames", []):
+            self.apply(frame["seq"])
+
+    def caught_up_on_socket(self, message: dict) -> None:
+        if message["status"] == 200:
+            self.apply_answer(message["answer"])
+            self.caught_up_at = time.time()
+        else:
+            self.catch_up_failures[f"socket {message['status']}"] = 1
+            self.start_catch_up(opened=True)  # the endpoint, then
 
     async def _follow_up(self, max_age: int) -> None:
         await asyncio.sleep(max_age + random.random())
@@ -175,18 +189,28 @@ class Reader:
         while True:
             url = f"{self.urls[self.server]}/ws/channel/{self.channel_id}/"
             origin = self.urls[self.server].replace("ws://", "http://")
+            offer = {}
+            if self.on_socket:
+                url, offer = f"{url}?since={self.last_seq}", {"subprotocols": [CATCH_UP_PROTOCOL]}
             code = None
             try:
-                async with connect(url, origin=origin, open_timeout=60) as socket:
+                async with connect(url, origin=origin, open_timeout=60, **offer) as socket:
                     self.failures = 0
                     self.admitted_at = time.time()
-                    # Beside the socket, as live.js's fetch: a close is seen meanwhile.
-                    self.start_catch_up(opened=True)
-                    if connected is not None:
-                        # Ready once in and caught up: a crowd that has settled.
-                        self.catching.add_done_callback(lambda _, event=connected: event.set())
-                        connected = None
+                    if socket.subprotocol != CATCH_UP_PROTOCOL:
+                        # Beside the socket, as live.js's fetch: a close is seen meanwhile.
+                        self.start_catch_up(opened=True)
+                        if connected is not None:
+                            # Ready once in and caught up: a crowd that has settled.
+                            self.catching.add_done_callback(lambda _, e=connected: e.set())
+                            connected = None
                     async for message in socket:
+                        if message.startswith('{"type":"catch_up"'):
+                            self.caught_up_on_socket(json.loads(message))
+                            if connected is not None:
+                                connected.set()
+                                connected = None
+                            continue
                         start = message.rfind('"seq":') + 6
                         seq = int(message[start : message.index(",", start)])
                         if seq == self.last_seq + 1 and not self.catching_up:
@@ -218,9 +242,13 @@ async def main() -> None:
     parser.add_argument("--channel", required=True)
     parser.add_argument("--spread", type=float, default=3000, help="milliseconds")
     parser.add_argument("--rate", type=float, default=100, help="first connects a second")
+    parser.add_argument("--http-catch-up", action="store_true", help="not on the socket")
     parser.add_argument("urls", nargs="+")
     args = parser.parse_args()
-    readers = [Reader(args.urls, args.channel, args.spread / 1000) for _ in range(args.count)]
+    readers = [
+        Reader(args.urls, args.channel, args.spread / 1000, on_socket=not args.http_catch_up)
+        for _ in range(args.count)
+    ]
     connected = [asyncio.Event() for _ in readers]
     tasks = []
     for reader, event in zip(readers, connected, strict=True):

@@ -36,6 +36,15 @@ new MutationObserver(() => {
 """
 
 
+# As a server that does not catch a socket up (one of an older version): live.js's
+# WebSocket offers no subprotocol, and the page asks the catch-up endpoint instead.
+NO_SOCKET_CATCH_UP = """
+const PlainWebSocket = window.WebSocket;
+window.WebSocket = function WebSocket(url) { return new PlainWebSocket(url); };
+window.WebSocket.prototype = PlainWebSocket.prototype;
+"""
+
+
 # Wagtail autosaves the edit form (a draft revision) shortly after each change.
 # A Publish that races an autosave leaves a draft newer than what it published,
 # and the next edit view then stops Publish with a confirmation dialog. So the
@@ -76,6 +85,10 @@ def new_context(browser: Browser, **kwargs) -> BrowserContext:
     return context
 
 
+def socket_url(socket) -> str:
+    return socket.url.partition("?")[0]
+
+
 class Reader:
     """An anonymous reader with a live page open; remembers its sockets and navigations."""
 
@@ -83,9 +96,9 @@ class Reader:
         context.add_init_script(STATUS_RECORDER)
         self.page = context.new_page()
         self.url = url
-        self.websocket_urls: list[str] = []
+        self.websocket_urls: list[str] = []  # where each socket went (its ?since= aside)
         self.navigations: list[str] = []
-        self.page.on("websocket", lambda socket: self.websocket_urls.append(socket.url))
+        self.page.on("websocket", lambda socket: self.websocket_urls.append(socket_url(socket)))
         self.page.on("framenavigated", self._navigated)
         self.page.goto(url)
         self.page.evaluate("window.__noReload = 1")
@@ -223,7 +236,7 @@ class Composer:
         self.page = editor.page
         self.base_url = editor.base_url
         self.websocket_urls: list[str] = []
-        self.page.on("websocket", lambda socket: self.websocket_urls.append(socket.url))
+        self.page.on("websocket", lambda socket: self.websocket_urls.append(socket_url(socket)))
         self.status = self.page.locator("#live-composer-status")
         self.rows = self.page.locator("#live-composer-posts > li[data-post-id]")
 

@@ -12,9 +12,12 @@ class WagtailLiveAdminAppConfig(AppConfig):
         # Imported for what they register: the system checks.
         from . import checks  # noqa: F401
         from .delivery.handlers import register_signal_handlers
+        from .readers.socket import catch_up
+        from .realtime import catch_up as socket_catch_up
         from .realtime import checks as realtime_checks  # noqa: F401
 
         register_signal_handlers()
+        socket_catch_up.answer_with(catch_up)
 
 
 class WagtailLiveConfig(WagtailLiveAdminAppConfig):

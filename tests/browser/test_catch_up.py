@@ -1,4 +1,7 @@
-"""In a real browser: a page that was offline while updates were published catches up."""
+"""In a real browser: a page that was offline while updates were published catches up.
+
+On its socket as it opens, or (from a server that does not offer that) from the endpoint.
+"""
 
 import contextlib
 from concurrent.futures import ThreadPoolExecutor
@@ -7,7 +10,13 @@ import pytest
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
-from tests.chromium import Reader, explained_failure, launch_chromium, new_context
+from tests.chromium import (
+    NO_SOCKET_CATCH_UP,
+    Reader,
+    explained_failure,
+    launch_chromium,
+    new_context,
+)
 from tests.posts import post_value
 from tests.services import require_chromium
 from tests.testapp.models import LiveBlogPage
@@ -44,8 +53,12 @@ def publish_while_offline(page_pk: int) -> None:
 
 
 @contextlib.contextmanager
-def live_reader(live_page, daphne, tmp_path):
-    """A reader with ``live_page`` (two posts, a and b) open and live: (server, browser, reader)."""
+def live_reader(live_page, daphne, tmp_path, *, on_socket=True):
+    """A reader with ``live_page`` (two posts, a and b) open and live: (server, browser, reader).
+
+    ``on_socket=False``: its sockets do not ask to catch up (``NO_SOCKET_CATCH_UP``).
+    The reader's requests to the catch-up endpoint are in ``reader.catch_ups``.
+    """
     live_page.add_live_post(post_value("Kick-off", message_id="a"))
     live_page.add_live_post(post_value("Early chance", message_id="b"))
     server = daphne()
@@ -53,7 +66,13 @@ def live_reader(live_page, daphne, tmp_path):
     url = server.url + live_page.get_url_parts()[2]  # before Playwright's loop (see chromium)
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, executable)
-        reader = Reader(new_context(browser), url)
+        context = new_context(browser)
+        if not on_socket:
+            context.add_init_script(NO_SOCKET_CATCH_UP)
+        catch_ups = []
+        context.on("request", lambda r: catch_ups.append(r.url) if "/updates/" in r.url else None)
+        reader = Reader(context, url)
+        reader.catch_ups = catch_ups
         with explained_failure(server, tmp_path, reader=reader.page):
             reader.expect_status("live")
             yield server, browser, reader
@@ -71,10 +90,12 @@ def offline_updates(server, reader, page_pk: int) -> None:
     reader.expect_status("live", timeout=20_000)
 
 
+@pytest.mark.parametrize("on_socket", [True, False], ids=["on its socket", "from the endpoint"])
 def test_a_page_offline_during_add_edit_and_delete_catches_up_on_reconnect(
-    fresh_live_page, daphne, tmp_path
+    fresh_live_page, daphne, tmp_path, on_socket
 ):
-    with live_reader(fresh_live_page, daphne, tmp_path) as (server, browser, reader):
+    live = live_reader(fresh_live_page, daphne, tmp_path, on_socket=on_socket)
+    with live as (server, browser, reader):
         offline_updates(server, reader, fresh_live_page.pk)
         reader.page.wait_for_function(
             "() => document.querySelectorAll('#live-posts .live-post').length === 2"
@@ -83,10 +104,13 @@ def test_a_page_offline_during_add_edit_and_delete_catches_up_on_reconnect(
         assert reader.post_ids() == fresh_post_ids(browser, reader.url)
         assert "Goal!" in reader.page.locator("#live-posts").inner_text()
         reader.assert_not_reloaded()
+        # On its socket, a page asks the endpoint nothing: not as it loads, nor after.
+        assert bool(reader.catch_ups) is not on_socket, reader.catch_ups
 
 
 def test_a_catch_up_that_fails_after_a_restart_is_asked_again(fresh_live_page, daphne, tmp_path):
-    with live_reader(fresh_live_page, daphne, tmp_path) as (server, _, reader):
+    live = live_reader(fresh_live_page, daphne, tmp_path, on_socket=False)
+    with live as (server, _, reader):
         reader.page.wait_for_timeout(3500)  # past the page load's own follow-up
         failed = []
 

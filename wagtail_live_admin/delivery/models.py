@@ -135,7 +135,7 @@ class PublishLogEntry(models.Model):
     subscribers = models.PositiveIntegerField(_("subscribers at send"), null=True, blank=True)
     duration_ms = models.FloatField(_("send duration (ms)"), null=True, blank=True)
     # A failed update's readers may still get it: from the catch-up endpoint, when they
-    # reconnect or see the gap. Each catch-up that serves it counts one (readers/views.py).
+    # reconnect or see the gap. Each catch-up that serves it counts one (readers/answers.py).
     caught_up = models.PositiveIntegerField(_("catch-ups that served it"), default=0)
     created_at = models.DateTimeField(_("published at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -10,6 +10,8 @@ from .logged import LoggedPublisher
 class DjangoChannelsPublisher(LoggedPublisher):
     """Send each update's frame, with its ``seq``, to the readers of its channel."""
 
+    catches_up_on_socket = True
+
     def publish_entry(self, entry):
         # The frame is encoded once; every reader is sent these same bytes.
         group_send([entry.channel_id], {"type": UPDATE_EVENT, "frame": entry.frame()})

@@ -12,6 +12,9 @@ class BaseWebsocketPublisher:
     # The dotted path of the presence backend that counts this publisher's readers when
     # WAGTAIL_LIVE_PRESENCE_BACKEND is not set (None: the one the channel layer suits).
     presence_backend = None
+    # Whether readers' sockets are LiveConsumer's, which catches a socket up as it opens
+    # (``realtime.catch_up``): live.js then asks it to. Other servers' (nginx) are not.
+    catches_up_on_socket = False
 
     def __call__(self, sender, channel_id, renders, removals, **kwargs):
         """Listen to the ``live_page_update`` signal: render the posts, then publish them.

@@ -1,56 +1,12 @@
 """The catch-up endpoint: what a reader missed, from the publish log or as a snapshot."""
 
 import functools
-import json
 
-from django.http import HttpResponse, JsonResponse
-from django.utils.cache import (
-    add_never_cache_headers,
-    get_conditional_response,
-    patch_cache_control,
-    set_response_etag,
-)
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET
 
-from ..conf import get_setting
-from ..delivery.models import PublishLogEntry
-from ..delivery.snapshot import current_state, last_seq, render_shown_posts, shown_post_ids
-from ..realtime.admission import FORBIDDEN, NOT_LIVE, judge
-from . import asgi, crowd
-
-
-def _error(message: str, status: int) -> JsonResponse:
-    response = JsonResponse({"error": message}, status=status)
-    add_never_cache_headers(response)
-    return response
-
-
-def _snapshot(page) -> dict:
-    """Every post readers should see now, and the seq it stands at."""
-    state = current_state(page)
-    return {"renders": render_shown_posts(state), "seq": state.seq, "channel_id": page.channel_id}
-
-
-def _frames(entries: list, page) -> str:
-    """The entries' frames as sent, less what the page has taken down since.
-
-    A post is served only if the page shows it now, and only in the last of these
-    frames that renders it: a hidden or deleted post is in none, and an edited one
-    only in its newest version. A reader who applies the frames in order ends where
-    one who received them all did.
-    """
-    shown, served, frames = shown_post_ids(page), set(), []
-    for entry in reversed(entries):
-        renders = {
-            post_id: render
-            for post_id, render in entry.renders.items()
-            if post_id in shown and post_id not in served
-        }
-        served.update(renders)
-        # Each entry encodes its frame as it was sent; join those rather than re-encode.
-        frames.append(entry.frame() if renders == entry.renders else entry.frame(renders=renders))
-    return ",".join(reversed(frames))
+from . import answers, asgi, crowd
 
 
 @require_GET
@@ -60,74 +16,17 @@ async def updates(request, channel_id: str) -> HttpResponse:
     Readers of this endpoint are held to the same rule as the websocket: the page
     must be live and pass its view restrictions. Only the updates of the page that
     has the channel now are served: those of a page that had it before are not.
-    A public page's answer may be cached, briefly, by anyone (``_cacheable``), and is
+    A public page's answer may be cached, briefly, by anyone (``answers``), and is
     kept in memory for the crowd that asks the same after a restart (``crowd``).
     """
     try:
-        since = int(request.GET.get("since", ""))
-        if since < 0:
-            raise ValueError
+        since = answers.parse_since(request.GET.get("since"))
     except ValueError:
-        return _error(_("Give ?since= the last seq you applied, a whole number from 0."), 400)
-    read = functools.partial(_read, request, channel_id, since)
+        return answers.since_error()
+    read = functools.partial(answers.read, request.user, request.session, channel_id, since)
     response, public = await crowd.answer(channel_id, since, read)
     if not public:
         return response
     if scope := getattr(request, "scope", None):  # under ASGI: readers/asgi.py may keep it
         scope[asgi.CATCH_UP] = (channel_id, since)
     return get_conditional_response(request, etag=response.headers["ETag"], response=response)
-
-
-def _read(request, channel_id: str, since: int) -> tuple[HttpResponse, bool, bool]:
-    """Read the answer from the database: the response, whether anyone may have it, and
-    whether readers asking the same may share it (``crowd``)."""
-    latest = last_seq(channel_id)
-    verdict = judge(channel_id, request.user, request.session)
-    if verdict.reason == NOT_LIVE:
-        return _error(_("No live page has this channel."), 404), False, False
-    if verdict.reason == FORBIDDEN:
-        return _error(_("You may not view this page."), 403), False, False
-    page = verdict.page
-    limit = get_setting("CATCH_UP_MAX_FRAMES")
-    missed = PublishLogEntry.objects.filter(
-        channel_id=channel_id, page_id=page.pk, seq__gt=since, seq__lte=latest
-    )
-    entries = list(
-        missed.order_by("seq").only(
-            "channel_id", "seq", "renders", "removals", "created_at", "status"
-        )[: limit + 1]
-    )
-    # Another page's updates in the gap (it had the channel before) make it incomplete.
-    complete = since <= latest and len(entries) == latest - since <= limit
-    # A failed update that this reader now gets (in its frame, or in the snapshot) has
-    # reached one more reader: the admin tells a failure that readers recovered from.
-    failed = [entry.pk for entry in entries if entry.status == PublishLogEntry.Status.FAILED]
-    counted = 0
-    if failed or (not complete and since < latest):
-        counted = (missed.filter(pk__in=failed) if complete else missed).served_by_catch_up()
-    if complete:
-        body = (
-            f'{{"channel_id":{json.dumps(channel_id)},"seq":{latest},'
-            f'"frames":[{_frames(entries, page)}]}}'
-        )
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        response = JsonResponse({"snapshot": _snapshot(page)})
-    if not verdict.public:
-        add_never_cache_headers(response)
-        return response, False, False
-    # An answer that counted its reader's catch-up is each reader's own: shared by a
-    # crowd, it would count one reader where all of them recovered.
-    return _cacheable(response), True, not counted
-
-
-def _cacheable(response: HttpResponse) -> HttpResponse:
-    """Let browsers and shared caches keep a public page's answer (304 when theirs is current).
-
-    After a server restart, thousands of readers ask for the same ``?since=``: a CDN then
-    answers all but one. The ETag is the answer's own hash, so it changes with anything
-    that changes the answer.
-    """
-    patch_cache_control(response, public=True, max_age=get_setting("CATCH_UP_MAX_AGE"))
-    set_response_etag(response)
-    return response

@@ -2,8 +2,9 @@
 
 Thin: it admits the reader (``admission``, or ``public_pages`` from memory), joins the
 channel through this process's one group membership (``fanout``), counts the reader
-(``presence``) and forwards frames the publisher encoded once. ``recheck`` runs admission
-again; on SIGTERM, ``shutdown`` lets its readers go. It writes and renders nothing.
+(``presence``), sends its catch-up if it asks (``catch_up``) and forwards frames the
+publisher encoded once. ``recheck`` runs admission again; on SIGTERM, ``shutdown`` lets
+its readers go. It writes and renders nothing.
 """
 
 import asyncio
@@ -11,14 +12,11 @@ import contextlib
 import logging
 import uuid
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
 from ..conf import get_setting
-from . import fanout, public_pages, shutdown
+from . import catch_up, fanout, public_pages, shutdown
 from .admission import FORBIDDEN, NOT_LIVE, admit, judge
 from .backlog import Backlog
 from .client_frames import parse_client_frame
@@ -26,6 +24,7 @@ from .connection_limit import client_address, open_sockets
 from .groups import live_group_name
 from .identity import reader_identity
 from .presence import get_presence
+from .sockets import LeanWebsocketConsumer
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ def _admission(channel_id: str, scope, page_id=None) -> tuple[int | None, int | 
     return _REFUSAL_CODES.get(reason), page_id
 
 
-class LiveConsumer(AsyncWebsocketConsumer):
+class LiveConsumer(LeanWebsocketConsumer):
     channel_id = None
     group_name = None
     # The page the reader was admitted to: the channel is theirs only while it has it.
@@ -55,41 +54,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # The address counted against WAGTAIL_LIVE_MAX_CONNECTIONS_PER_CLIENT, while counted.
     counted_address = None
     channel_layer = None  # the layer the fan-out joined for the reader, once admitted
-    groups = ()  # none of its own: AsyncWebsocketConsumer would give each reader a list
     # The bytes of updates the server holds for this reader's socket (``backlog``).
     _backlog: Backlog | None = None
     _admitting: asyncio.Task | None = None
     _released = False
     # The verdict of the latest admission again: updates that arrive meanwhile wait for it.
     _verdict: asyncio.Future | None = None
+    # Done once the reader is accepted and caught up: updates wait for it too (``_join``).
+    _opened: asyncio.Future | None = None
 
-    async def __call__(self, scope, receive, send):
-        # AsyncConsumer.__call__ without a layer channel of the reader's own (``fanout``
-        # receives for it) and without await_many_dispatch, whose task per receive and
-        # asyncio.wait cost some 2 KB a reader while the socket is open: one source here.
-        self.scope, self.base_send = scope, send
-        try:
-            while True:
-                await self.dispatch(await receive())
-        except StopConsumer:
-            pass
-        finally:
-            # However the reader goes: closed, or this instance cancelled or killed by the
-            # server (daphne does so to an instance that outlives its client by 10 seconds).
-            self._release()
-            self._uncount()
-            shutdown.forget(self)
-
-    async def dispatch(self, message):
-        # Channels closes stale database connections, in the database thread, before every
-        # handler. Admission closes them itself (database_sync_to_async), and the other
-        # handlers touch no database: a client's leaving must not queue behind a burst
-        # of other sockets' admissions.
-        await getattr(self, get_handler_name(message))(message)
-
-    async def websocket_disconnect(self, message):
-        await self.disconnect(message["code"])
-        raise StopConsumer()
+    def closed(self) -> None:
+        # However the reader went: closed, or this instance cancelled or killed by the
+        # server (daphne does so to an instance that outlives its client by 10 seconds).
+        self._release()
+        self._uncount()
+        shutdown.forget(self)
 
     async def connect(self):
         self.channel_id = self.scope["url_route"]["kwargs"]["channel_id"]
@@ -115,6 +94,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         finally:
             # Not kept for the socket's life once done: the task, its coroutine and context.
             self._admitting = None
+            opened, self._opened = self._opened, None
+            if opened is not None:
+                opened.set_result(None)  # the updates held go: to the socket, or nowhere
+                if self._verdict is opened:
+                    self._verdict = None
 
     async def _admit_or_refuse(self) -> None:
         if shutdown.stopping():  # before any admission work (database, Redis)
@@ -144,7 +128,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if code is not None:
             await self._refuse(code)
         else:
-            await self.accept()
+            await catch_up.accept(self)  # its catch-up first, if it asked for one
 
     async def _fail_handshake(self) -> None:
         # Closed before accept: the handshake fails (HTTP 403), and nothing stays counted.
@@ -180,6 +164,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.channel_name = f"live-reader.{uuid.uuid4().hex}"
         self._backlog = Backlog(self.base_send)
         self._unsent_limit = get_setting("MAX_UNSENT_BYTES")
+        # Updates from now on wait until the socket is open and its catch-up sent.
+        self._verdict = self._opened = asyncio.get_running_loop().create_future()
         await fanout.join(self.channel_layer, group_name, self)
         # Only once joined: a reader the layer turned away has nothing to leave.
         self.group_name = group_name
@@ -232,11 +218,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         for task in self._release():
             # Shielded: these writes serve other readers too, and need no waiting reader.
             await asyncio.shield(task)
-
-    async def websocket_receive(self, message):
-        # Channels' own reads message["bytes"] when "text" is None, a KeyError on a
-        # message that carries neither: read both, as the ASGI spec allows either.
-        await self.receive(text_data=message.get("text"), bytes_data=message.get("bytes"))
 
     async def receive(self, text_data=None, bytes_data=None):
         """Answer the one message readers may send, ``{"type": "ping"}``; close on anything else."""

@@ -1,6 +1,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from ..conf import publisher_class_or_none
 from ..delivery.snapshot import LiveState, current_state
 from ..live.blocks import render_live_post as _render_live_post
 from ..live.pins import pinned_post_ids
@@ -39,6 +40,13 @@ def live_websocket_path(page) -> str:
     "" when the page has no channel id yet. ``WAGTAIL_LIVE_WEBSOCKET_URL`` names the URL.
     """
     return websocket_url(page.channel_id) if page.channel_id else ""
+
+
+@register.simple_tag
+def live_catches_up_on_socket() -> bool:
+    """Whether readers' sockets catch up as they open (the publisher's are ``LiveConsumer``'s)."""
+    publisher = publisher_class_or_none()
+    return bool(getattr(publisher, "catches_up_on_socket", False))
 
 
 @register.simple_tag

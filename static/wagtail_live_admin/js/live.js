@@ -7,6 +7,8 @@
  *                           whole ws:// or wss:// URL (a socket on another host)
  *                           data-live-updates-url: the catch-up endpoint ("" for none)
  *                           data-live-seq: the seq the rendered posts stand at
+ *                           data-live-catch-up-on-socket: the socket is the package's
+ *                           consumer, which can catch it up as it opens
  *   #live-posts             the posts: pinned ones (data-pinned) first, newest first
  *                           by data-created. Without it the script only follows the
  *                           channel and dispatches its events (the Live admin's
@@ -14,9 +16,11 @@
  *   [data-live-status]      connecting | live | reconnecting (labels in data-label-*)
  * Each applied frame is dispatched as a "live:update" event on [data-live-page].
  *
- * Frames are numbered per channel (seq). After a reconnect, or when a frame shows
- * that some were missed, the script asks the catch-up endpoint for everything
- * after the last seq it applied, and gets the missed frames or a snapshot.
+ * Frames are numbered per channel (seq). Each socket asks to catch up as it opens
+ * (subprotocol CATCH_UP_PROTOCOL, ?since=<last seq applied>): its first message is then
+ * the catch-up endpoint's answer, the missed frames or a snapshot. When a frame shows
+ * that some were missed, or the server does not choose the subprotocol (or the page
+ * says its sockets cannot), the script asks the endpoint itself.
  */
 (() => {
   "use strict";
@@ -35,6 +39,7 @@
   const GOING_AWAY = 4001;
   const GOING_AWAY_JITTER_MS = 250;
   const CATCH_UP_RETRIES = 5;
+  const CATCH_UP_PROTOCOL = "wagtail-live-admin.catch-up";
 
   function start(root) {
     const container = root.querySelector("#live-posts");
@@ -43,6 +48,7 @@
     const updatesUrl = root.dataset.liveUpdatesUrl;
     const spread = Number.parseInt(root.dataset.liveReconnectSpread, 10);
     const restartSpreadMs = Number.isNaN(spread) ? RESTART_SPREAD_MS : spread;
+    const onSocket = Boolean(updatesUrl) && root.hasAttribute("data-live-catch-up-on-socket");
     if (!path) return;
 
     let failures = 0;
@@ -141,6 +147,23 @@
       followUpTimer = window.setTimeout(() => catchUp({ again: true }), delay);
     }
 
+    function applyAnswer(data) {
+      if (data.snapshot) {
+        applySnapshot(data.snapshot);
+        return;
+      }
+      for (const frame of data.frames || []) {
+        if (frame.seq > lastSeq) applyFrame(frame);
+      }
+    }
+
+    // The socket's first message, when the server chose CATCH_UP_PROTOCOL: read after the
+    // socket joined the channel, so unlike the endpoint's it needs no asking again.
+    function caughtUpOnSocket(message) {
+      if (message.status === 200) applyAnswer(message.answer);
+      else if (message.status >= 500) catchUp(); // the endpoint, then
+    }
+
     async function catchUp({ again = false } = {}) {
       if (!updatesUrl) return;
       if (catchingUp) {
@@ -157,14 +180,7 @@
           if (response.status >= 500) retryCatchUp();
           return;
         }
-        const data = await response.json();
-        if (data.snapshot) {
-          applySnapshot(data.snapshot);
-        } else {
-          for (const frame of data.frames || []) {
-            if (frame.seq > lastSeq) applyFrame(frame);
-          }
-        }
+        applyAnswer(await response.json());
         catchUpRetries = 0;
         if (!again) followUp(response);
       } catch {
@@ -203,13 +219,16 @@
       // The page's own scheme decides: https pages need wss (wagtail-live#143).
       // A whole ws(s):// URL is a socket on another host (WAGTAIL_LIVE_WEBSOCKET_URL).
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-      const url = /^wss?:\/\//.test(path) ? path : `${scheme}//${window.location.host}${path}`;
-      const socket = new WebSocket(url);
+      const here = `${scheme}//${window.location.host}${path}`;
+      const url = new URL(/^wss?:\/\//.test(path) ? path : here);
+      if (onSocket) url.searchParams.set("since", lastSeq);
+      const socket = new WebSocket(url, onSocket ? [CATCH_UP_PROTOCOL] : []);
       socket.addEventListener("open", () => {
         failures = 0;
         setStatus("live");
-        // Whatever was published while this page loaded or was disconnected.
-        catchUp();
+        // Whatever was published while this page loaded or was disconnected: the socket
+        // sends it first, or else the endpoint is asked.
+        if (socket.protocol !== CATCH_UP_PROTOCOL) catchUp();
       });
       socket.addEventListener("message", (event) => {
         let frame;
@@ -218,7 +237,8 @@
         } catch {
           return;
         }
-        if (frame && frame.renders !== undefined) receive(frame);
+        if (frame && frame.type === "catch_up") caughtUpOnSocket(frame);
+        else if (frame && frame.renders !== undefined) receive(frame);
       });
       socket.addEventListener("close", (event) => {
         failures += 1;
