@@ -58,10 +58,9 @@ class LiveConsumer(LeanWebsocketConsumer):
     _backlog: Backlog | None = None
     _admitting: asyncio.Task | None = None
     _released = False
-    # The verdict of the latest admission again: updates that arrive meanwhile wait for it.
+    # The verdict of the latest admission again (or the first, ``_admit``): updates that
+    # arrive meanwhile wait for it.
     _verdict: asyncio.Future | None = None
-    # Done once the reader is accepted and caught up: updates wait for it too (``_join``).
-    _opened: asyncio.Future | None = None
 
     def closed(self) -> None:
         # However the reader went: closed, or this instance cancelled or killed by the
@@ -89,16 +88,17 @@ class LiveConsumer(LeanWebsocketConsumer):
         self._admitting = asyncio.create_task(self._admit())
 
     async def _admit(self) -> None:
+        # Updates that come once the reader joined wait until its socket is open and its
+        # catch-up sent (``catch_up``): then the frames it gets follow on from the catch-up.
+        self._verdict = opened = asyncio.get_running_loop().create_future()
         try:
             await self._admit_or_refuse()
         finally:
             # Not kept for the socket's life once done: the task, its coroutine and context.
             self._admitting = None
-            opened, self._opened = self._opened, None
-            if opened is not None:
-                opened.set_result(None)  # the updates held go: to the socket, or nowhere
-                if self._verdict is opened:
-                    self._verdict = None
+            opened.set_result(None)  # the updates held go: to the socket, or nowhere
+            if self._verdict is opened:
+                del self._verdict  # the class's None: nothing kept per reader
 
     async def _admit_or_refuse(self) -> None:
         if shutdown.stopping():  # before any admission work (database, Redis)
@@ -164,8 +164,6 @@ class LiveConsumer(LeanWebsocketConsumer):
         self.channel_name = f"live-reader.{uuid.uuid4().hex}"
         self._backlog = Backlog(self.base_send)
         self._unsent_limit = get_setting("MAX_UNSENT_BYTES")
-        # Updates from now on wait until the socket is open and its catch-up sent.
-        self._verdict = self._opened = asyncio.get_running_loop().create_future()
         await fanout.join(self.channel_layer, group_name, self)
         # Only once joined: a reader the layer turned away has nothing to leave.
         self.group_name = group_name
