@@ -13,7 +13,8 @@ class BaseWebsocketPublisher:
     # WAGTAIL_LIVE_PRESENCE_BACKEND is not set (None: the one the channel layer suits).
     presence_backend = None
     # Whether readers' sockets are LiveConsumer's, which catches a socket up as it opens
-    # (``realtime.catch_up``): live.js then asks it to. Other servers' (nginx) are not.
+    # (``realtime.catch_up``): live.js then asks it to. Other servers' are not (Nchan fails
+    # a handshake that offers a subprotocol it does not know).
     catches_up_on_socket = False
 
     def __call__(self, sender, channel_id, renders, removals, **kwargs):
