@@ -73,6 +73,13 @@ def header(head: str, name: str) -> str | None:
     return None
 
 
+def public_max_age(head: str) -> int | None:
+    """A public answer's max-age in seconds (None: not one a cache may keep)."""
+    cache_control = header(head, "cache-control") or ""
+    max_age = MAX_AGE.search(cache_control)
+    return int(max_age[1]) if max_age and "public" in cache_control else None
+
+
 class Reader:
     def __init__(self, urls: list[str], channel_id: str, spread: float, on_socket: bool = True):
         self.urls, self.channel_id, self.spread = urls, channel_id, spread
@@ -145,18 +152,14 @@ class Reader:
                 data, etag = answer, header(head, "etag")
             elif status != 304:
                 return f"HTTP {status}"
-            cache_control = header(head, "cache-control") or ""
-            max_age = MAX_AGE.search(cache_control)
-            if etag and max_age and "public" in cache_control:
-                self.cache[path] = (time.time() + int(max_age[1]), etag, data, head)
+            if etag and (max_age := public_max_age(head)) is not None:
+                self.cache[path] = (time.time() + max_age, etag, data, head)
         self.apply_answer(data)
         # A public answer may be up to max-age old (a cache's): ask once more after it.
-        cache_control = header(head, "cache-control") or ""
-        max_age = MAX_AGE.search(cache_control)
-        if not again and "public" in cache_control and max_age:
+        if not again and (max_age := public_max_age(head)) is not None:
             if self.follow_up is not None:
                 self.follow_up.cancel()
-            self.follow_up = asyncio.create_task(self._follow_up(int(max_age[1])))
+            self.follow_up = asyncio.create_task(self._follow_up(max_age))
         return None
 
     def apply_answer(self, data: dict) -> None:
@@ -171,7 +174,8 @@ class Reader:
             self.apply_answer(message["answer"])
             self.caught_up_at = time.time()
         else:
-            self.catch_up_failures[f"socket {message['status']}"] = 1
+            why = f"socket {message['status']}"
+            self.catch_up_failures[why] = self.catch_up_failures.get(why, 0) + 1
             self.start_catch_up(opened=True)  # the endpoint, then
 
     async def _follow_up(self, max_age: int) -> None:
