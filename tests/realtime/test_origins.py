@@ -7,6 +7,8 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from tests.asgi import application
+from tests.services import free_port
+from tests.settings import redis_layer
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -73,6 +75,20 @@ async def test_csrf_trusted_origins_may_open_sockets(live_page):
         assert await opens(live_page.channel_id, origin=origin), origin
     for origin in ["http://www.example.com", "https://example.com", "http://news.example.org"]:
         assert not await opens(live_page.channel_id, origin=origin), origin
+
+
+async def test_a_refusal_needs_no_channel_layer(live_page):
+    # A crowd of foreign handshakes costs no layer channel each, and is refused (a 403 on
+    # the wire) while Redis is away: Channels' WebsocketDenier raised there, a 500.
+    dead = redis_layer(f"redis://127.0.0.1:{free_port()}/0")
+    with override_settings(CHANNEL_LAYERS={"default": dead}):
+        communicator = WebsocketCommunicator(
+            application,
+            f"/ws/channel/{live_page.channel_id}/",
+            [(b"host", b"testserver"), (b"origin", b"http://evil.example")],
+        )
+        connected, _ = await communicator.connect(timeout=5)
+    assert not connected
 
 
 @pytest.mark.server

@@ -5,12 +5,12 @@ The rule is Django's CSRF origin check: scheme, host and port must all match.
 
 from urllib.parse import urlsplit
 
-from channels.security.websocket import WebsocketDenier
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.utils.http import is_same_domain
 
 from ..conf import csrf_trusted_origins
+from .sockets import LeanWebsocketConsumer
 
 
 class Handshake(HttpRequest):
@@ -69,6 +69,14 @@ def request_origin_allowed(request: HttpRequest) -> bool:
     )
 
 
+class Denier(LeanWebsocketConsumer):
+    """Refuse the handshake (HTTP 403). Channels' ``WebsocketDenier`` first opens a layer
+    channel and waits on it: a Redis connection per refusal, and a 500 while Redis is away."""
+
+    async def connect(self):
+        await self.close()
+
+
 class SameOriginValidator:
     """Refuse a websocket handshake (HTTP 403) unless ``origin_allowed`` says it may open.
 
@@ -85,4 +93,4 @@ class SameOriginValidator:
             raise ValueError("SameOriginValidator guards websocket applications only.")
         if origin_allowed(scope):
             return await self.application(scope, receive, send)
-        return await WebsocketDenier()(scope, receive, send)
+        return await Denier()(scope, receive, send)
